@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Creates .venv-<minor> for each requested Python (default: the newest >= 3.12 found) and
+# installs the project with its dev extras into it. Idempotent and quiet when up to date.
+#   scripts/setup.sh            newest interpreter only
+#   scripts/setup.sh --all      every supported minor version found (what CI tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t found < <(bash scripts/find-pythons.sh | sort -rV)
+if [ ${#found[@]} -eq 0 ]; then
+    echo "error: no Python 3.12 or newer found on PATH or under pyenv; install one (e.g. 'pyenv install 3.12')" >&2
+    exit 1
+fi
+[ "${1:-}" = "--all" ] || found=("${found[0]}")
+for line in "${found[@]}"; do
+    ver=${line%% *}; exe=${line#* }
+    venv=".venv-$ver"
+    stamp="$venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)"
+    if [ ! -f "$stamp" ]; then
+        echo "setting up $venv with $exe" >&2
+        rm -rf "$venv"
+        "$exe" -m venv "$venv"
+        "$venv/bin/python" -m pip install -q -e '.[dev]' >&2
+        touch "$stamp"
+    fi
+    echo "$venv"
+done

@@ -1,0 +1,1 @@
+"""A fast, safe Debug Adapter Protocol server for Python, built on sys.monitoring."""

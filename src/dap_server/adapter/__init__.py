@@ -1,0 +1,1 @@
+"""The adapter process: what the editor starts. Owns the debuggee's lifetime."""

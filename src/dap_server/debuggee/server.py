@@ -1,0 +1,215 @@
+"""The debuggee-side DAP server: one connection, one dispatcher, the engine behind it.
+
+Threads:
+- the reader thread receives requests; run-control and configuration requests are handled
+  right there (they are quick and must never wait behind inspection);
+- one inspection worker serves stackTrace/scopes/variables/evaluate... in arrival order. A
+  run-control request cancels whatever inspection is in flight, so stepping never waits behind
+  a slow variables request;
+- engine events arrive on user threads (inside monitoring callbacks) and are sent at once.
+
+The server thread never runs user code: anything that might (reprs, evaluation) goes through
+`Debugger.run_on_thread`, which runs it on the suspended thread with a deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dap_server.debuggee.dispatch import (
+    CancelToken,
+    Command,
+    CommandTable,
+    Request,
+    RequestError,
+)
+from dap_server.wire.framing import FramingError
+from dap_server.wire.sync_stream import MessageSocket
+
+log = logging.getLogger("dap_server.debuggee")
+
+
+@dataclass
+class Outbox:
+    """Numbers and sends outgoing messages; safe to call from any thread."""
+
+    stream: MessageSocket
+    transcript: Callable[[str, dict[str, Any]], None] | None = None
+    _seq: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False
+
+    def send(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            if self.closed:
+                return
+            self._seq += 1
+            message["seq"] = self._seq
+            try:
+                self.stream.send(message)
+            except OSError:
+                # The client went away; the reader notices EOF and ends the session.
+                self.closed = True
+                return
+        if self.transcript is not None:
+            self.transcript("send", message)
+
+    def event(self, name: str, body: dict[str, Any] | None = None) -> None:
+        msg: dict[str, Any] = {"type": "event", "event": name}
+        if body is not None:
+            msg["body"] = body
+        self.send(msg)
+
+    def respond(self, request_seq: int, command: str, body: dict[str, Any] | None) -> None:
+        msg: dict[str, Any] = {
+            "type": "response",
+            "request_seq": request_seq,
+            "success": True,
+            "command": command,
+        }
+        if body is not None:
+            msg["body"] = body
+        self.send(msg)
+
+    def fail(self, request_seq: int, command: str, message: str) -> None:
+        self.send(
+            {
+                "type": "response",
+                "request_seq": request_seq,
+                "success": False,
+                "command": command,
+                "message": message,
+                "body": {"error": {"id": 1, "format": message, "showUser": False}},
+            }
+        )
+
+
+class Connection:
+    """Serves one client connection until it closes or disconnects.
+
+    `session` is the object handlers are bound to (a `DebugSession`); the table says how each
+    command is dispatched.
+    """
+
+    def __init__(
+        self,
+        stream: MessageSocket,
+        table: CommandTable,
+        session: Any,
+        transcript: Callable[[str, dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.outbox = Outbox(stream, transcript)
+        self._stream = stream
+        self._table = table
+        self._session = session
+        self._transcript = transcript
+        self._inspections: queue.SimpleQueue[tuple[Command, Request] | None] = queue.SimpleQueue()
+        self._in_flight: set[CancelToken] = set()
+        self._in_flight_lock = threading.Lock()
+        self.done = threading.Event()
+
+    def serve(self) -> None:
+        """Runs on the calling thread (a hidden debugger thread) until the connection ends."""
+        worker = threading.Thread(target=self._inspection_loop, name="dap_server.inspect", daemon=True)
+        worker.start()
+        try:
+            while not self.done.is_set():
+                try:
+                    message = self._stream.receive()
+                except OSError:
+                    break
+                if message is None:
+                    break
+                try:
+                    self._handle_message(message)
+                except Exception:  # a dispatcher bug must not end the session
+                    log.exception("failed to dispatch a message")
+        finally:
+            self.done.set()
+            self.cancel_inspections()
+            self._inspections.put(None)
+            self.outbox.closed = True
+
+    def close(self) -> None:
+        self.done.set()
+        self._stream.close()
+
+    def cancel_inspections(self) -> None:
+        with self._in_flight_lock:
+            for token in self._in_flight:
+                token.cancel()
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def _handle_message(self, message: dict[str, Any] | FramingError) -> None:
+        if isinstance(message, FramingError):
+            if message.seq is not None:
+                self.outbox.fail(message.seq, message.command or "unknown", message.message)
+            else:
+                log.warning("dropped undecodable input: %s", message.message)
+            return
+        if self._transcript is not None:
+            self._transcript("recv", message)
+        if message.get("type") != "request":
+            return  # responses to reverse requests are not used by the debuggee
+        seq = message.get("seq")
+        command = message.get("command")
+        if not isinstance(seq, int) or not isinstance(command, str):
+            if isinstance(seq, int):
+                self.outbox.fail(seq, "unknown", "request without a 'command' string")
+            return
+        arguments = message.get("arguments") or {}
+        if not isinstance(arguments, dict):
+            self.outbox.fail(seq, command, f"{command}: 'arguments' must be an object")
+            return
+        entry = self._table.get(command)
+        if entry is None:
+            self.outbox.fail(seq, command, f"unknown command '{command}'")
+            return
+        request = Request(seq, command, arguments, CancelToken())
+        if entry.kind == "inspection":
+            with self._in_flight_lock:
+                self._in_flight.add(request.cancel)
+            self._inspections.put((entry, request))
+            return
+        if entry.kind == "control":
+            self.cancel_inspections()
+        self._run(entry, request)
+
+    def _inspection_loop(self) -> None:
+        hide = getattr(self._session, "hide_current_thread", None)
+        if hide is not None:
+            hide()
+        while True:
+            item = self._inspections.get()
+            if item is None:
+                return
+            entry, request = item
+            try:
+                self._run(entry, request)
+            finally:
+                with self._in_flight_lock:
+                    self._in_flight.discard(request.cancel)
+
+    def _run(self, entry: Command, request: Request) -> None:
+        try:
+            request.cancel.check()
+            body = entry.handler(self._session, request)
+        except RequestError as exc:
+            self.outbox.fail(request.seq, request.command, str(exc))
+            return
+        except Exception as exc:  # a handler bug must not end the session
+            log.exception("handler for %s failed", request.command)
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            self.outbox.fail(request.seq, request.command, f"internal error in {request.command}: {detail}")
+            return
+        self.outbox.respond(request.seq, request.command, body)
+        after = getattr(self._session, "after_response", None)
+        if after is not None:
+            after(request)

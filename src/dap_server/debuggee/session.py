@@ -1,0 +1,478 @@
+"""The debuggee's debugging session: DAP requests in, engine calls out, engine events back.
+
+Every request handler is registered in `TABLE` (see `dispatch.py`), which also yields the
+capabilities `initialize` advertises. Handlers translate between DAP's shapes and the engine's
+plain Python vocabulary; the state layer (`dap_server.state`) owns variable references, value
+presentation and evaluation.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import threading
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+import engine
+from dap_server.debuggee.dispatch import CommandTable, Request, RequestError, arg
+from dap_server.debuggee.server import Outbox
+from dap_server.state.presentation import Presenter, UserCall
+from dap_server.state.redaction import Redactor
+from dap_server.state.variables import InvalidReferenceError, VariableStore
+
+TABLE = CommandTable()
+
+EXCEPTION_FILTERS: list[dict[str, Any]] = [
+    {
+        "filter": "raised",
+        "label": "Raised Exceptions",
+        "description": "Stop whenever an exception is raised",
+        "default": False,
+        "supportsCondition": True,
+        "conditionDescription": "Stop only when this expression over the exception (`exc`) is true",
+    },
+    {
+        "filter": "uncaught",
+        "label": "Uncaught Exceptions",
+        "description": "Stop when an exception is not handled by the program",
+        "default": True,
+        "supportsCondition": True,
+    },
+    {
+        "filter": "userUnhandled",
+        "label": "User Uncaught Exceptions",
+        "description": "Stop when an exception leaves your code into library code that swallows it",
+        "default": False,
+        "supportsCondition": True,
+    },
+]
+TABLE.advertise(exceptionBreakpointFilters=EXCEPTION_FILTERS)
+
+
+@dataclass
+class LaunchOptions:
+    program: str | None = None
+    stop_on_entry: bool = False
+    just_my_code: bool = True
+    # True when the program is started by the runner after configurationDone (launch);
+    # False when the debugger joined a program already running (listen, attach by pid).
+    runs_program: bool = True
+
+
+@dataclass
+class FrameRef:
+    thread_id: int
+    frame: FrameType
+    locals: dict[str, Any] | None = None
+
+
+@dataclass
+class StopState:
+    """Everything handed out since the last stop; thrown away at every resume."""
+
+    frames: dict[int, FrameRef] = field(default_factory=dict)
+    frame_ids: dict[int, int] = field(default_factory=dict)  # id(frame) -> frame id
+
+
+class DebugSession:
+    """Binds the engine to one client connection at a time."""
+
+    def __init__(self, debugger: engine.Debugger, options: LaunchOptions) -> None:
+        self.debugger = debugger
+        self.options = options
+        self.outbox: Outbox | None = None
+        self.client: dict[str, Any] = {}
+        self.configuration_done = threading.Event()
+        self.disconnected = threading.Event()
+        self.terminate_requested = False
+        self._state = StopState()
+        self._next_frame_id = 1
+        self._state_lock = threading.Lock()
+        self._pending_initialized = False
+        self.breakpoint_paths: set[str] = set()
+        # The stopped thread whose values are being inspected: user code that presentation
+        # must run (reprs, property getters) runs on it, never on the server thread.
+        self.focus_thread: int | None = None
+        self.redactor = Redactor()
+        self.presenter = Presenter(UserCall(self.run_user_code, (engine.EvaluationTimeout,)), self.redactor)
+        self.variables = VariableStore(self.presenter)
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    def hide_current_thread(self) -> None:
+        self.debugger.hide_current_thread()
+
+    def on_engine_event(self, event: engine.Event) -> None:
+        """Called by the engine, often on a user thread inside a monitoring callback."""
+        out = self.outbox
+        if out is None:
+            return
+        match event:
+            case engine.Stopped():
+                body: dict[str, Any] = {
+                    "reason": event.reason,
+                    "threadId": event.thread_id,
+                    "allThreadsStopped": event.all_threads_stopped,
+                }
+                if event.description:
+                    body["description"] = event.description
+                if event.text:
+                    body["text"] = event.text
+                if event.hit_breakpoint_ids:
+                    body["hitBreakpointIds"] = list(event.hit_breakpoint_ids)
+                out.event("stopped", body)
+            case engine.ThreadStarted():
+                out.event("thread", {"reason": "started", "threadId": event.thread_id})
+            case engine.ThreadExited():
+                out.event("thread", {"reason": "exited", "threadId": event.thread_id})
+            case engine.Output():
+                ob: dict[str, Any] = {"category": event.category, "output": event.text}
+                if event.path:
+                    ob["source"] = _source(event.path)
+                if event.line:
+                    ob["line"] = event.line
+                out.event("output", ob)
+            case engine.BreakpointChanged():
+                out.event("breakpoint", {"reason": "changed", "breakpoint": _breakpoint(event.status)})
+            case engine.EngineError():
+                out.event(
+                    "output",
+                    {"category": "important", "output": f"debugger error (the program runs on): {event.message}\n"},
+                )
+            case engine.Continued():
+                pass  # resumes are answered by the request that caused them
+
+    def after_response(self, request: Request) -> None:
+        if request.command in ("launch", "attach") and self._pending_initialized:
+            self._pending_initialized = False
+            if self.outbox is not None:
+                self.outbox.event(
+                    "process",
+                    {
+                        "name": self.options.program or sys.argv[0],
+                        "systemProcessId": os.getpid(),
+                        "isLocalProcess": True,
+                        "startMethod": "launch" if self.options.runs_program else "attach",
+                    },
+                )
+                self.outbox.event("initialized")
+
+    # -- stop state ---------------------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Called before any resume: references handed out so far become stale."""
+        with self._state_lock:
+            self._state = StopState()
+        self.variables.invalidate()
+
+    def run_user_code(self, fn: Any, timeout: float) -> Any:
+        """Runs `fn` on a suspended user thread (the focus thread when it is still stopped)."""
+        candidates = [self.focus_thread] if self.focus_thread is not None else []
+        candidates += [tid for tid, _ in self.debugger.threads()]
+        for tid in candidates:
+            if tid is not None and self.debugger.is_stopped(tid):
+                return self.debugger.run_on_thread(tid, fn, timeout)
+        raise RuntimeError("no thread is stopped, so no user code can run")
+
+    def frame_id(self, thread_id: int, frame: FrameType) -> int:
+        with self._state_lock:
+            fid = self._state.frame_ids.get(id(frame))
+            if fid is None:
+                fid = self._next_frame_id
+                self._next_frame_id += 1
+                self._state.frame_ids[id(frame)] = fid
+                self._state.frames[fid] = FrameRef(thread_id, frame)
+            return fid
+
+    def frame(self, frame_id: int, command: str) -> FrameRef:
+        with self._state_lock:
+            ref = self._state.frames.get(frame_id)
+        if ref is None:
+            raise RequestError(
+                f"{command}: frameId {frame_id} is not valid: the program has resumed since it was issued"
+            )
+        return ref
+
+    def locals_of(self, ref: FrameRef) -> Any:
+        """The frame's locals, snapshotted once per stop (3.12's f_locals re-snapshots and
+        would lose pending writes; 3.13's proxy must not be kept)."""
+        if ref.locals is None:
+            ref.locals = dict(ref.frame.f_locals)
+        return ref.locals
+
+    def stopped_thread(self, args: dict[str, Any], command: str) -> int:
+        thread_id: int = arg(args, "threadId", int, command=command)
+        if not self.debugger.is_stopped(thread_id):
+            raise RequestError(f"{command}: thread {thread_id} is not stopped")
+        return thread_id
+
+
+# The frames that run the program's module code (runpy) are the launcher's, not the user's.
+_LAUNCHER_FILES = frozenset({"<frozen runpy>", runpy.__file__})
+
+
+def _source(path: str) -> dict[str, Any]:
+    return {"name": os.path.basename(path), "path": path}
+
+
+def _breakpoint(status: engine.BreakpointStatus) -> dict[str, Any]:
+    bp: dict[str, Any] = {"id": status.id, "verified": status.verified}
+    if status.line is not None:
+        bp["line"] = status.line
+    if status.path is not None:
+        bp["source"] = _source(status.path)
+    if status.message:
+        bp["message"] = status.message
+    return bp
+
+
+# --- life cycle -------------------------------------------------------------------------------
+
+
+@TABLE.command("initialize", capabilities=("supportsConfigurationDoneRequest",))
+def initialize(s: DebugSession, r: Request) -> dict[str, Any]:
+    s.client = dict(r.arguments)
+    # nvim-dap and others cannot page: they get range groups ([0..999]...) instead.
+    s.variables.supports_paging = bool(r.arguments.get("supportsVariablePaging", False))
+    return TABLE.capabilities()
+
+
+def _apply_options(s: DebugSession, r: Request) -> None:
+    a = r.arguments
+    s.options.stop_on_entry = bool(a.get("stopOnEntry", s.options.stop_on_entry))
+    s.options.just_my_code = bool(a.get("justMyCode", s.options.just_my_code))
+    s.debugger.set_just_my_code(s.options.just_my_code)
+    if s.options.stop_on_entry and s.options.program and s.options.runs_program:
+        s.debugger.stop_on_entry(s.options.program)
+    s._pending_initialized = True
+
+
+@TABLE.command("launch")
+def launch(s: DebugSession, r: Request) -> None:
+    program = s.options.program
+    if program and s.options.runs_program:
+        _check_compiles(program)
+    _apply_options(s, r)
+
+
+def _check_compiles(program: str) -> None:
+    """A program that cannot even compile fails the launch, with Python's own words."""
+    try:
+        with open(program, "rb") as f:
+            source = f.read()
+        compile(source, program, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise RequestError(f"launch: cannot run {program}: SyntaxError: {exc.msg} (line {exc.lineno})") from None
+    except (OSError, ValueError) as exc:
+        raise RequestError(f"launch: cannot run {program}: {exc}") from None
+
+
+@TABLE.command("attach")
+def attach(s: DebugSession, r: Request) -> None:
+    _apply_options(s, r)
+
+
+@TABLE.command("configurationDone")
+def configuration_done(s: DebugSession, r: Request) -> None:
+    s.configuration_done.set()
+
+
+@TABLE.command("disconnect", kind="control", capabilities=("supportTerminateDebuggee",))
+def disconnect(s: DebugSession, r: Request) -> None:
+    s.terminate_requested = bool(r.arguments.get("terminateDebuggee", False))
+    # Leave the program running without us: no breakpoints, nobody stopped.
+    s.invalidate()
+    s.debugger.set_exception_filters([])
+    s.debugger.set_function_breakpoints([])
+    for path in s.breakpoint_paths:
+        s.debugger.set_source_breakpoints(path, [])
+    s.breakpoint_paths.clear()
+    s.debugger.resume(None)
+    s.disconnected.set()
+
+
+# --- breakpoints --------------------------------------------------------------------------------
+
+
+@TABLE.command(
+    "setBreakpoints",
+    capabilities=(
+        "supportsConditionalBreakpoints",
+        "supportsHitConditionalBreakpoints",
+        "supportsLogPoints",
+    ),
+)
+def set_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    path = arg(r.arguments, "source.path", str, command=cmd)
+    raw = arg(r.arguments, "breakpoints", list, command=cmd, default=None)
+    if raw is None:
+        raw = [{"line": line} for line in arg(r.arguments, "lines", list, command=cmd, default=[])]
+    specs = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise RequestError(f"{cmd}: arguments.breakpoints[{i}] must be an object")
+        specs.append(
+            engine.SourceBreakpointSpec(
+                line=arg(item, "line", int, command=f"{cmd}: breakpoints[{i}]"),
+                condition=item.get("condition") or None,
+                hit_condition=item.get("hitCondition") or None,
+                log_message=item.get("logMessage") or None,
+            )
+        )
+    path = os.path.abspath(path)
+    s.breakpoint_paths.add(path)
+    statuses = s.debugger.set_source_breakpoints(path, specs)
+    return {"breakpoints": [_breakpoint(st) for st in statuses]}
+
+
+@TABLE.command("setFunctionBreakpoints", capabilities=("supportsFunctionBreakpoints",))
+def set_function_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    raw = arg(r.arguments, "breakpoints", list, command=cmd)
+    specs = [
+        engine.FunctionBreakpointSpec(
+            name=arg(item, "name", str, command=f"{cmd}: breakpoints[{i}]"),
+            condition=item.get("condition") or None,
+            hit_condition=item.get("hitCondition") or None,
+        )
+        for i, item in enumerate(raw)
+    ]
+    return {"breakpoints": [_breakpoint(st) for st in s.debugger.set_function_breakpoints(specs)]}
+
+
+@TABLE.command("setExceptionBreakpoints", capabilities=("supportsExceptionFilterOptions",))
+def set_exception_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    known = {f["filter"] for f in EXCEPTION_FILTERS}
+    specs: list[engine.ExceptionFilterSpec] = []
+    for name in arg(r.arguments, "filters", list, command=cmd):
+        if name not in known:
+            raise RequestError(f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})")
+        specs.append(engine.ExceptionFilterSpec(filter=name))
+    for i, option in enumerate(arg(r.arguments, "filterOptions", list, command=cmd, default=[])):
+        name = arg(option, "filterId", str, command=f"{cmd}: filterOptions[{i}]")
+        if name not in known:
+            raise RequestError(f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})")
+        specs.append(engine.ExceptionFilterSpec(filter=name, condition=option.get("condition") or None))
+    s.debugger.set_exception_filters(specs)
+    return {"breakpoints": [{"verified": True} for _ in specs]}
+
+
+@TABLE.command("breakpointLocations", capabilities=("supportsBreakpointLocationsRequest",))
+def breakpoint_locations(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    path = arg(r.arguments, "source.path", str, command=cmd)
+    line = arg(r.arguments, "line", int, command=cmd)
+    end_line = arg(r.arguments, "endLine", int, command=cmd, default=None)
+    lines = s.debugger.breakpoint_locations(os.path.abspath(path), line, end_line)
+    return {"breakpoints": [{"line": n} for n in lines]}
+
+
+# --- threads and run control ----------------------------------------------------------------------
+
+
+@TABLE.command("threads")
+def threads(s: DebugSession, r: Request) -> dict[str, Any]:
+    return {"threads": [{"id": tid, "name": name} for tid, name in s.debugger.threads()]}
+
+
+def _resume_target(s: DebugSession, r: Request) -> int | None:
+    """The thread to resume: all of them unless the client asked for singleThread."""
+    thread_id: int = arg(r.arguments, "threadId", int, command=r.command)
+    return thread_id if r.arguments.get("singleThread") else None
+
+
+@TABLE.command("continue", kind="control", capabilities=("supportsSingleThreadExecutionRequests",))
+def continue_(s: DebugSession, r: Request) -> dict[str, Any]:
+    target = _resume_target(s, r)
+    s.invalidate()
+    s.debugger.resume(target)
+    return {"allThreadsContinued": target is None}
+
+
+def _step(s: DebugSession, r: Request, kind: engine.StepKind) -> None:
+    thread_id = s.stopped_thread(r.arguments, r.command)
+    target = arg(r.arguments, "targetId", int, command=r.command, default=None)
+    s.invalidate()
+    s.debugger.step(thread_id, kind, target)
+
+
+@TABLE.command("next", kind="control")
+def next_(s: DebugSession, r: Request) -> None:
+    _step(s, r, "over")
+
+
+@TABLE.command("stepIn", kind="control")
+def step_in(s: DebugSession, r: Request) -> None:
+    _step(s, r, "into")
+
+
+@TABLE.command("stepOut", kind="control")
+def step_out(s: DebugSession, r: Request) -> None:
+    _step(s, r, "out")
+
+
+@TABLE.command("pause", kind="control")
+def pause(s: DebugSession, r: Request) -> None:
+    thread_id = arg(r.arguments, "threadId", int, command=r.command, default=None)
+    s.debugger.pause(thread_id)
+
+
+# --- inspection ------------------------------------------------------------------------------------
+
+
+@TABLE.command("stackTrace", kind="inspection", capabilities=("supportsDelayedStackTraceLoading",))
+def stack_trace(s: DebugSession, r: Request) -> dict[str, Any]:
+    thread_id = s.stopped_thread(r.arguments, r.command)
+    frames = [f for f in s.debugger.frames(thread_id) if f.f_code.co_filename not in _LAUNCHER_FILES]
+    start = arg(r.arguments, "startFrame", int, command=r.command, default=0)
+    levels = arg(r.arguments, "levels", int, command=r.command, default=0)
+    chosen = frames[start : start + levels] if levels > 0 else frames[start:]
+    out = []
+    for frame in chosen:
+        code = frame.f_code
+        entry: dict[str, Any] = {
+            "id": s.frame_id(thread_id, frame),
+            "name": code.co_qualname,
+            "line": frame.f_lineno or code.co_firstlineno,
+            "column": 1,
+        }
+        path = code.co_filename
+        if os.path.isabs(path) and os.path.exists(path):
+            entry["source"] = _source(path)
+        out.append(entry)
+    return {"stackFrames": out, "totalFrames": len(frames)}
+
+
+@TABLE.command("scopes", kind="inspection")
+def scopes(s: DebugSession, r: Request) -> dict[str, Any]:
+    ref = s.frame(arg(r.arguments, "frameId", int, command=r.command), r.command)
+    s.focus_thread = ref.thread_id
+    is_top = s.debugger.frames(ref.thread_id)[:1] == [ref.frame]
+    exception = s.debugger.exception(ref.thread_id) if is_top else None
+    kwargs: dict[str, Any] = {"exception": exception}
+    if is_top:
+        has_value, value = s.debugger.return_value(ref.thread_id)
+        if has_value:
+            kwargs["return_value"] = value
+    return {"scopes": s.variables.scopes(ref.frame, s.locals_of(ref), **kwargs)}
+
+
+@TABLE.command("variables", kind="inspection", capabilities=("supportsVariableType",))
+def variables(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    ref = arg(r.arguments, "variablesReference", int, command=cmd)
+    filter_ = arg(r.arguments, "filter", str, command=cmd, default=None)
+    if filter_ not in (None, "indexed", "named"):
+        raise RequestError(f"{cmd}: arguments.filter must be 'indexed' or 'named', not {filter_!r}")
+    start = arg(r.arguments, "start", int, command=cmd, default=None)
+    count = arg(r.arguments, "count", int, command=cmd, default=None)
+    fmt = arg(r.arguments, "format", dict, command=cmd, default=None)
+    try:
+        return {"variables": s.variables.variables(ref, filter_, start, count, fmt)}
+    except InvalidReferenceError as exc:
+        raise RequestError(f"{cmd}: {exc}") from None

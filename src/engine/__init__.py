@@ -1,0 +1,39 @@
+"""The sys.monitoring debugging engine. Knows nothing of DAP; imports only the standard library."""
+
+from .debugger import Debugger, EngineBusyError, EvaluationTimeout
+from .events import (
+    BreakpointChanged,
+    BreakpointStatus,
+    Continued,
+    EngineError,
+    Event,
+    ExceptionFilterSpec,
+    FunctionBreakpointSpec,
+    Output,
+    SourceBreakpointSpec,
+    StepKind,
+    Stopped,
+    StopReason,
+    ThreadExited,
+    ThreadStarted,
+)
+
+__all__ = [
+    "BreakpointChanged",
+    "BreakpointStatus",
+    "Continued",
+    "Debugger",
+    "EngineBusyError",
+    "EngineError",
+    "EvaluationTimeout",
+    "Event",
+    "ExceptionFilterSpec",
+    "FunctionBreakpointSpec",
+    "Output",
+    "SourceBreakpointSpec",
+    "StepKind",
+    "StopReason",
+    "Stopped",
+    "ThreadExited",
+    "ThreadStarted",
+]

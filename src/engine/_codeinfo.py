@@ -1,0 +1,173 @@
+"""Code objects and their lines: walking nested code, finding where a line breakpoint binds.
+
+Nothing here runs on the monitoring hot path; binding happens when breakpoints are set or when a
+file's code is first seen. Results are cached per code object because the same function code is
+looked at on every set-breakpoints call for its file.
+"""
+
+from __future__ import annotations
+
+import opcode
+import os
+import sys
+import weakref
+from collections.abc import Iterable, Iterator
+from types import CodeType, FrameType, FunctionType, MethodType, ModuleType
+from typing import Any
+
+# A code object's prologue (cell set-up, generator creation, RESUME) sits on its first line but
+# never produces a LINE event there. Counting it as a line with code would bind a breakpoint on a
+# `def`/decorator line to a place where nothing ever stops.
+_PROLOGUE_OPS = frozenset(
+    opcode.opmap[name]
+    for name in ("RESUME", "MAKE_CELL", "COPY_FREE_VARS", "RETURN_GENERATOR", "POP_TOP", "NOP", "CACHE")
+    if name in opcode.opmap
+)
+_RESUME = opcode.opmap["RESUME"]
+_RETURN_GENERATOR = opcode.opmap["RETURN_GENERATOR"]
+
+# Keyed by id(): hashing a code object hashes its whole content, uncached (58 us for a 2,000-line
+# function here). The weak reference checks the id was not reused, and lets old code objects die.
+_lines_cache: dict[int, tuple[weakref.ref[CodeType], frozenset[int]]] = {}
+
+
+def walk_code(code: CodeType) -> Iterator[CodeType]:
+    """The code object and every code object nested in it (functions, lambdas, classes...)."""
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        yield c
+        for const in c.co_consts:
+            if isinstance(const, CodeType):
+                stack.append(const)
+
+
+def event_lines(code: CodeType) -> frozenset[int]:
+    """The lines of `code` where a LINE event can fire (prologue-only lines excluded)."""
+    cached = _lines_cache.get(id(code))
+    if cached is not None and cached[0]() is code:
+        return cached[1]
+    raw = code.co_code
+    first = code.co_firstlineno
+    lines: set[int] = set()
+    for start, end, line in code.co_lines():
+        if line is None or line < 1 or line in lines:
+            continue
+        if line == first and code.co_name != "<module>":
+            ops = {raw[i] for i in range(start, end, 2)}
+            if ops <= _PROLOGUE_OPS and (_RESUME in ops or _RETURN_GENERATOR in ops):
+                continue
+        lines.add(line)
+    result = frozenset(lines)
+    if len(_lines_cache) > 50_000:
+        _lines_cache.clear()
+    _lines_cache[id(code)] = (weakref.ref(code), result)
+    return result
+
+
+def first_body_line(code: CodeType) -> int | None:
+    """The first line a call of `code` stops at (where a function breakpoint binds)."""
+    raw_first: int | None = None
+    lines = event_lines(code)
+    for _start, _end, line in code.co_lines():
+        if line is not None and line in lines:
+            raw_first = line
+            break
+    return raw_first
+
+
+def _span(code: CodeType) -> tuple[int, int] | None:
+    lines = event_lines(code)
+    if not lines:
+        return None
+    return min(min(lines), code.co_firstlineno), max(lines)
+
+
+def bind_line(codes: Iterable[CodeType], line: int) -> int | None:
+    """Where a breakpoint requested at `line` binds among `codes` (all code of one file).
+
+    The line itself when some code object has a LINE event there; otherwise the next line with
+    code in the innermost scope whose span contains `line` (the scope it visually sits in).
+    None when no scope contains the line and nothing follows it.
+    """
+    best: CodeType | None = None
+    best_size = 0
+    for code in codes:
+        lines = event_lines(code)
+        if line in lines:
+            return line
+        span = _span(code)
+        if span is None or not (span[0] <= line <= span[1]):
+            continue
+        size = span[1] - span[0]
+        if best is None or size < best_size:
+            best, best_size = code, size
+    if best is None:
+        return None
+    following = [n for n in event_lines(best) if n >= line]
+    return min(following) if following else None
+
+
+def codes_with_line(codes: Iterable[CodeType], line: int) -> list[CodeType]:
+    return [c for c in codes if line in event_lines(c)]
+
+
+def compile_file(path: str) -> CodeType | None:
+    """The module code compiled from the file on disk, to predict binding before it loads."""
+    try:
+        with open(path, "rb") as f:
+            source = f.read()
+        return compile(source, path, "exec", dont_inherit=True)
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def module_codes(module: ModuleType) -> list[CodeType]:
+    """Code objects reachable from a loaded module's namespace (its module code is gone)."""
+    found: list[CodeType] = []
+    seen: set[int] = set()
+
+    def visit(obj: Any, depth: int) -> None:
+        if depth > 4 or id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, (staticmethod, classmethod)):
+            visit(obj.__func__, depth)
+        elif isinstance(obj, property):
+            for fn in (obj.fget, obj.fset, obj.fdel):
+                if fn is not None:
+                    visit(fn, depth)
+        elif isinstance(obj, MethodType):
+            visit(obj.__func__, depth)
+        elif isinstance(obj, FunctionType):
+            if obj.__module__ == module.__name__:
+                found.extend(walk_code(obj.__code__))
+            wrapped = getattr(obj, "__wrapped__", None)
+            if wrapped is not None:
+                visit(wrapped, depth + 1)
+        elif isinstance(obj, type):
+            if getattr(obj, "__module__", None) != module.__name__:
+                return
+            for value in list(vars(obj).values()):
+                visit(value, depth + 1)
+
+    try:
+        for value in list(vars(module).values()):
+            visit(value, 0)
+    except Exception:  # a hostile __getattr__/descriptor must not break binding
+        pass
+    return found
+
+
+def running_frames() -> Iterator[FrameType]:
+    """Every frame currently on any thread's stack (module code that is still running, loops...)."""
+    for frame in sys._current_frames().values():
+        f: FrameType | None = frame
+        while f is not None:
+            yield f
+            f = f.f_back
+
+
+def canonical(path: str) -> str:
+    """One spelling per file, so breakpoints set by path meet code objects' co_filename."""
+    return os.path.normcase(os.path.realpath(path))

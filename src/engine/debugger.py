@@ -1,0 +1,1406 @@
+"""The engine facade: breakpoints, stepping, exceptions, threads and suspension on sys.monitoring.
+
+Performance model (see docs/ARCHITECTURE.md and DESIGN's performance contract):
+
+- With nothing set, no event is enabled at all.
+- LINE is enabled locally on code objects holding a breakpoint; every other line returns DISABLE
+  the first time it runs, so a function with a breakpoint on a line never reached runs at almost
+  full speed.
+- A global PY_START finds code loaded after its breakpoints were set; it returns DISABLE per code
+  object, so each code object costs one callback per `restart_events()`.
+- Stepping and pausing enable LINE only on the stepping thread's code objects (plus PY_START /
+  PY_RESUME globally while stepping *into*), filter by thread and switch it off at the stop.
+
+Hot-path rules: callbacks index dicts by `co_filename` (a str, whose hash is cached) and the line
+number, never by code object (hashing a code object hashes its whole content, uncached), and
+allocate nothing on the DISABLE path.
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import queue
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from types import CodeType, FrameType, TracebackType
+from typing import Any, TypeVar
+
+from . import _codeinfo
+from ._breakpoints import Breakpoint, format_log_message
+from ._paths import HIDDEN, LIBRARY, USER, PathClassifier
+from .events import (
+    BreakpointChanged,
+    BreakpointStatus,
+    Continued,
+    EngineError,
+    Event,
+    ExceptionFilterSpec,
+    FunctionBreakpointSpec,
+    Output,
+    SourceBreakpointSpec,
+    StepKind,
+    Stopped,
+    StopReason,
+    ThreadExited,
+    ThreadStarted,
+)
+
+T = TypeVar("T")
+
+_MON = sys.monitoring
+_EV = _MON.events
+_DISABLE = _MON.DISABLE
+_TOOL = _MON.DEBUGGER_ID
+_get_ident = threading.get_ident
+_getframe = sys._getframe
+
+_LINE = _EV.LINE
+_PY_START = _EV.PY_START
+_PY_RESUME = _EV.PY_RESUME
+_PY_RETURN = _EV.PY_RETURN
+_PY_YIELD = _EV.PY_YIELD
+_RAISE = _EV.RAISE
+_PY_UNWIND = _EV.PY_UNWIND
+_STEP_TARGET_EVENTS = _LINE | _PY_RETURN | _PY_YIELD | _PY_RESUME
+
+# 3.13+ emits no LINE event for a code object's first line when it sits on the `def`/`lambda`
+# line unless PY_START is enabled for that code too (checked on 3.13.0 and 3.14).
+_FIRST_LINE_NEEDS_PY_START = sys.version_info >= (3, 13)
+
+# Generators, coroutines, async generators, iterable coroutines.
+_CO_SUSPENDABLE = 0x20 | 0x80 | 0x100 | 0x200
+_CO_COROUTINE_LIKE = 0x80 | 0x100 | 0x200
+
+_MAX_ENGINE_ERRORS = 50
+
+# Exceptions that are control flow, never worth a `raised` stop.
+_CONTROL_FLOW = (StopIteration, StopAsyncIteration, GeneratorExit)
+
+
+class EngineBusyError(RuntimeError):
+    """sys.monitoring.DEBUGGER_ID is already held by another tool."""
+
+
+class EvaluationTimeout(Exception):
+    """run_on_thread's function did not finish within its deadline."""
+
+
+class _Interrupt(BaseException):
+    """Raised asynchronously into a suspended thread to stop an evaluation that ran too long.
+
+    A BaseException so that user code's `except Exception` does not swallow it.
+    """
+
+
+class _Call:
+    """A function to run on a suspended thread, and its outcome."""
+
+    __slots__ = ("done", "error", "fn", "result")
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self.fn = fn
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self.result = self.fn()
+        except _Interrupt:
+            self.error = EvaluationTimeout("evaluation timed out and was interrupted")
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+class _Step:
+    """What one thread is stepping towards."""
+
+    __slots__ = ("codes", "frame", "kind", "suspended", "target_name")
+
+    def __init__(self, kind: str, frame: FrameType | None, target_name: str | None) -> None:
+        # kind: "into" (next visible line anywhere on the thread), "over" (next line in `frame`
+        # or anywhere once `frame` is gone, not in frames it calls), "out" (until `frame` returns).
+        self.kind = kind
+        self.frame = frame
+        self.target_name = target_name
+        self.suspended = False  # `frame` is a generator/coroutine parked at a yield/await
+        self.codes: list[CodeType] = []  # code objects given LINE etc. for this step
+
+
+class _ThreadState:
+    __slots__ = (
+        "announced",
+        "exception",
+        "frame",
+        "ident",
+        "name",
+        "native_id",
+        "pause",
+        "queue",
+        "return_value",
+        "step",
+        "stopped",
+        "targets",
+        "tb_frames",
+    )
+
+    def __init__(self, ident: int, native_id: int, name: str) -> None:
+        self.ident = ident
+        self.native_id = native_id
+        self.name = name
+        self.queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self.stopped = False
+        self.frame: FrameType | None = None
+        self.tb_frames: list[FrameType] | None = None
+        self.exception: BaseException | None = None
+        self.return_value: tuple[bool, object] = (False, None)
+        self.step: _Step | None = None
+        self.pause = False
+        self.announced = False
+        self.targets: dict[int, str] = {}
+
+
+class _FileBreakpoints:
+    """The breakpoints of one file and the code objects known for it."""
+
+    __slots__ = ("breakpoints", "codes", "path", "source_codes")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.breakpoints: list[Breakpoint] = []
+        self.codes: dict[int, CodeType] = {}  # id -> code: real, loaded code objects
+        self.source_codes: list[CodeType] | None = None  # compiled from disk, for prediction
+
+
+class _ExceptionFilter:
+    __slots__ = ("condition", "static_types")
+
+    def __init__(self, condition: CodeType | None, static_types: tuple[type, ...] | None) -> None:
+        self.condition = condition
+        self.static_types = static_types
+
+
+# One entry of the LINE index: (code object, breakpoints bound at this line in it).
+_LineEntry = tuple[CodeType, tuple[Breakpoint, ...]]
+
+
+class Debugger:
+    """A debugger for the current interpreter, driven from another thread (the server's)."""
+
+    def __init__(
+        self,
+        on_event: Callable[[Event], None],
+        *,
+        just_my_code: bool = True,
+        hidden_paths: Sequence[str] = (),
+    ) -> None:
+        self._on_event = on_event
+        self._just_my_code = just_my_code
+        self._paths = PathClassifier(hidden_paths)
+        self._lock = threading.RLock()
+        self._started = False
+        self._closed = False
+        self._errors = 0
+
+        # -- read by callbacks without the lock: always replaced whole, never mutated --
+        # co_filename -> line -> entries; the LINE hot path.
+        self._line_index: dict[str, dict[int, tuple[_LineEntry, ...]]] = {}
+        # co_filename of code objects that keep PY_START (first-line breakpoints on 3.13+).
+        self._start_keep: dict[str, tuple[CodeType, ...]] = {}
+        self._active = False  # some thread steps/pauses, or an entry stop is armed
+        self._watching = False  # breakpoints/function breakpoints/entry wait for code to load
+        self._hidden: set[int] = set()  # thread idents never stopped
+        self._threads: dict[int, _ThreadState] = {}
+
+        # -- breakpoints --
+        self._next_id = 1
+        self._files: dict[str, _FileBreakpoints] = {}  # canonical path ->
+        self._fbps: list[Breakpoint] = []
+        self._fbp_index: dict[str, list[tuple[str | None, Breakpoint]]] = {}  # qualname ->
+        self._fbp_codes: dict[int, tuple[CodeType, Breakpoint, int]] = {}  # id(code) ->
+        self._bp_ids: dict[tuple[str, int], int] = {}
+        self._entry_paths: set[str] = set()
+        self._entry_codes: dict[int, CodeType] = {}
+
+        # -- exceptions --
+        self._raised: _ExceptionFilter | None = None
+        self._uncaught: _ExceptionFilter | None = None
+        self._user_unhandled: _ExceptionFilter | None = None
+
+        # -- local events: id(code) -> (code, reason -> mask) --
+        self._local: dict[int, tuple[CodeType, dict[object, int]]] = {}
+        self._local_masks: dict[int, int] = {}
+        self._global_mask = 0
+
+        self._saved_bootstrap: Any = None
+        self._saved_excepthook: Any = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        """Claims DEBUGGER_ID and registers callbacks; enables no event yet."""
+        holder = _MON.get_tool(_TOOL)
+        if holder is not None:
+            raise EngineBusyError(
+                f"sys.monitoring.DEBUGGER_ID ({_TOOL}) is already in use by {holder!r}; "
+                "stop that debugger first"
+            )
+        _MON.use_tool_id(_TOOL, "engine")
+        reg = _MON.register_callback
+        reg(_TOOL, _LINE, self._on_line)
+        reg(_TOOL, _PY_START, self._on_start)
+        reg(_TOOL, _PY_RESUME, self._on_resume)
+        reg(_TOOL, _PY_RETURN, self._on_return)
+        reg(_TOOL, _PY_YIELD, self._on_yield)
+        reg(_TOOL, _RAISE, self._on_raise)
+        reg(_TOOL, _PY_UNWIND, self._on_unwind)
+        self._started = True
+        for t in threading.enumerate():
+            if t.ident is not None and t.native_id is not None:
+                ts = _ThreadState(t.ident, t.native_id, t.name)
+                ts.announced = True
+                self._threads[t.ident] = ts
+        self._install_thread_hooks()
+
+    def close(self) -> None:
+        """Resumes every thread and removes every trace of the engine from the interpreter."""
+        with self._lock:
+            if self._closed or not self._started:
+                self._closed = True
+                return
+            self._closed = True
+            self._active = False
+            self._watching = False
+            self._line_index = {}
+            self._start_keep = {}
+            stopped = [ts for ts in self._threads.values() if ts.stopped]
+            for ts in self._threads.values():
+                ts.step = None
+                ts.pause = False
+            for ts in stopped:
+                ts.stopped = False
+                ts.queue.put(("resume",))
+            # free_tool_id leaves per-code local events behind on 3.12/3.13: clear them first.
+            for code, _reasons in self._local.values():
+                try:
+                    _MON.set_local_events(_TOOL, code, 0)
+                except ValueError:
+                    pass
+            self._local.clear()
+            self._local_masks.clear()
+            _MON.set_events(_TOOL, 0)
+            for event in (_LINE, _PY_START, _PY_RESUME, _PY_RETURN, _PY_YIELD, _RAISE, _PY_UNWIND):
+                _MON.register_callback(_TOOL, event, None)
+            _MON.free_tool_id(_TOOL)
+        self._uninstall_thread_hooks()
+
+    def hide_current_thread(self) -> None:
+        ident = _get_ident()
+        with self._lock:
+            self._hidden.add(ident)
+            self._threads.pop(ident, None)
+
+    def set_just_my_code(self, enabled: bool) -> None:
+        self._just_my_code = enabled
+
+    # ------------------------------------------------------------------ breakpoints
+
+    def set_source_breakpoints(
+        self, path: str, specs: Sequence[SourceBreakpointSpec]
+    ) -> list[BreakpointStatus]:
+        canon = _codeinfo.canonical(path)
+        with self._lock:
+            fb = self._files.get(canon)
+            if fb is None:
+                fb = _FileBreakpoints(canon)
+            fb.breakpoints = [
+                Breakpoint(
+                    self._breakpoint_id(canon, spec.line),
+                    "source",
+                    condition=spec.condition,
+                    hit_condition=spec.hit_condition,
+                    log_message=spec.log_message,
+                    path=canon,
+                    requested_line=spec.line,
+                )
+                for spec in specs
+            ]
+            if fb.breakpoints:
+                self._files[canon] = fb
+                if fb.source_codes is None:
+                    module = _codeinfo.compile_file(path)
+                    fb.source_codes = list(_codeinfo.walk_code(module)) if module else []
+                self._find_loaded_code(fb)
+            else:
+                self._files.pop(canon, None)
+            statuses = [self._bind(fb, bp)[0] for bp in fb.breakpoints]
+            self._rebuild()
+        _MON.restart_events()
+        return statuses
+
+    def set_function_breakpoints(
+        self, specs: Sequence[FunctionBreakpointSpec]
+    ) -> list[BreakpointStatus]:
+        with self._lock:
+            self._fbps = []
+            self._fbp_index = {}
+            self._fbp_codes = {}
+            statuses: list[BreakpointStatus] = []
+            for spec in specs:
+                bp = Breakpoint(
+                    self._breakpoint_id("<function>", hash(spec.name)),
+                    "function",
+                    condition=spec.condition,
+                    hit_condition=spec.hit_condition,
+                    name=spec.name,
+                )
+                self._fbps.append(bp)
+                parts = spec.name.strip().split(".")
+                if bp.error is None and all(p.isidentifier() for p in parts):
+                    for i in range(len(parts)):
+                        module = ".".join(parts[:i]) or None
+                        qualname = ".".join(parts[i:])
+                        self._fbp_index.setdefault(qualname, []).append((module, bp))
+                    self._find_loaded_function(bp, parts)
+                elif bp.error is None:
+                    bp.error = f"Not a function name: {spec.name!r}"
+                statuses.append(self._function_status(bp))
+            self._rebuild()
+        _MON.restart_events()
+        return statuses
+
+    def set_exception_filters(self, specs: Sequence[ExceptionFilterSpec]) -> None:
+        filters: dict[str, _ExceptionFilter] = {}
+        for spec in specs:
+            filters[spec.filter] = _compile_exception_filter(spec.condition)
+        with self._lock:
+            self._raised = filters.get("raised")
+            self._uncaught = filters.get("uncaught")
+            self._user_unhandled = filters.get("userUnhandled")
+            self._update_global()
+
+    def breakpoint_locations(self, path: str, line: int, end_line: int | None = None) -> list[int]:
+        """Lines in [line, end_line] (default: just `line`) where execution can stop."""
+        canon = _codeinfo.canonical(path)
+        last = line if end_line is None else end_line
+        with self._lock:
+            fb = self._files.get(canon)
+            codes: list[CodeType] = list(fb.codes.values()) if fb else []
+            if fb is not None and fb.source_codes:
+                codes.extend(fb.source_codes)
+        if not codes:
+            module = _codeinfo.compile_file(path)
+            codes = list(_codeinfo.walk_code(module)) if module else []
+        found: set[int] = set()
+        for code in codes:
+            found.update(n for n in _codeinfo.event_lines(code) if line <= n <= last)
+        return sorted(found)
+
+    def stop_on_entry(self, path: str) -> None:
+        with self._lock:
+            self._entry_paths.add(_codeinfo.canonical(path))
+            self._rebuild()
+        _MON.restart_events()
+
+    # ------------------------------------------------------------------ run control
+
+    def resume(self, thread_id: int | None = None) -> None:
+        for ts in self._stopped_states(thread_id):
+            ts.queue.put(("resume",))
+
+    def step(self, thread_id: int, kind: StepKind, target_id: int | None = None) -> None:
+        (ts,) = self._stopped_states(thread_id)
+        ts.queue.put(("step", kind, target_id))
+
+    def pause(self, thread_id: int | None = None) -> None:
+        frames = sys._current_frames()
+        with self._lock:
+            if thread_id is None:
+                targets = [self._state_for(t) for t in threading.enumerate()]
+            else:
+                targets = [self._state_by_native(thread_id)]
+            for ts in targets:
+                if ts is None or ts.stopped or ts.ident in self._hidden:
+                    continue
+                ts.pause = True
+                f = frames.get(ts.ident)
+                key = ("pause", ts.ident)
+                while f is not None:
+                    if self._visible(f.f_code):
+                        self._set_local(f.f_code, key, _LINE)
+                    f = f.f_back
+            self._refresh_active()
+        _MON.restart_events()
+
+    def goto(self, thread_id: int, line: int) -> None:
+        (ts,) = self._stopped_states(thread_id)
+        frame = ts.frame
+        if frame is None or ts.tb_frames is not None:
+            raise ValueError("cannot jump from this stop")
+
+        def jump() -> None:
+            frame.f_lineno = line  # type: ignore[misc]  # settable inside a LINE callback
+
+        self.run_on_thread(thread_id, jump, 5.0)
+        self._emit(Stopped(ts.native_id, "goto"))
+
+    def step_in_targets(self, thread_id: int, frame: FrameType) -> list[tuple[int, str]]:
+        (ts,) = self._stopped_states(thread_id)
+        names = _calls_on_line(frame)
+        ts.targets = dict(enumerate(names, start=1))
+        return list(ts.targets.items())
+
+    def report_uncaught(self, exc: BaseException, thread_id: int | None = None) -> None:
+        """The program (or a thread) ends with `exc`: stop on the calling thread if asked to."""
+        flt = self._uncaught
+        if flt is None or self._closed or _is_clean_exit(exc):
+            return
+        frames = _traceback_frames(exc.__traceback__)
+        visible = [f for f in frames if self._paths.kind(f.f_code.co_filename) != HIDDEN]
+        top = visible[0] if visible else None
+        if not self._exception_matches(flt, exc, top):
+            return
+        ts = self._state_current()
+        self._suspend(
+            ts,
+            top,
+            "exception",
+            exc=exc,
+            tb_frames=visible,
+            description="Uncaught exception",
+            text=_exception_text(exc),
+        )
+
+    # ------------------------------------------------------------------ inspection
+
+    def threads(self) -> list[tuple[int, str]]:
+        result: dict[int, str] = {}
+        with self._lock:
+            for t in threading.enumerate():
+                if t.ident in self._hidden or t.native_id is None or _is_hidden_thread(t):
+                    continue
+                result[t.native_id] = t.name
+            alive = sys._current_frames()
+            for ts in self._threads.values():
+                if ts.ident in alive and ts.native_id not in result:
+                    result[ts.native_id] = ts.name
+        return sorted(result.items())
+
+    def is_stopped(self, thread_id: int) -> bool:
+        ts = self._state_by_native(thread_id)
+        return ts is not None and ts.stopped
+
+    def frames(self, thread_id: int) -> list[FrameType]:
+        (ts,) = self._stopped_states(thread_id)
+        if ts.tb_frames is not None:
+            return list(ts.tb_frames)
+        out: list[FrameType] = []
+        f = ts.frame
+        while f is not None:
+            if self._paths.kind(f.f_code.co_filename) != HIDDEN:
+                out.append(f)
+            f = f.f_back
+        return out
+
+    def run_on_thread(self, thread_id: int, fn: Callable[[], T], timeout: float) -> T:
+        (ts,) = self._stopped_states(thread_id)
+        if ts.ident == _get_ident():
+            return fn()
+        call = _Call(fn)
+        ts.queue.put(("call", call))
+        if not call.done.wait(timeout):
+            _async_raise(ts.ident, _Interrupt)
+            # Give the interrupt a moment to land; a thread blocked in a C call cannot take it
+            # until that call returns, and then finds the pending interrupt cleared below.
+            call.done.wait(1.0)
+            _async_raise(ts.ident, None)
+            raise EvaluationTimeout(f"evaluation did not finish within {timeout:g} s")
+        if call.error is not None:
+            raise call.error
+        result: T = call.result
+        return result
+
+    def exception(self, thread_id: int) -> BaseException | None:
+        (ts,) = self._stopped_states(thread_id)
+        return ts.exception
+
+    def return_value(self, thread_id: int) -> tuple[bool, object]:
+        (ts,) = self._stopped_states(thread_id)
+        return ts.return_value
+
+    def set_local(self, thread_id: int, frame: FrameType, name: str, value: object) -> None:
+        if name.startswith("."):
+            raise ValueError(f"{name!r} is an interpreter-internal variable and cannot be set")
+
+        def write() -> None:
+            if sys.version_info >= (3, 13):
+                frame.f_locals[name] = value  # PEP 667 proxy writes through
+            else:
+                import ctypes  # only paid for when a variable is set on 3.12
+
+                # f_locals is a snapshot on 3.12: write the snapshot, then copy it back into
+                # the fast locals before anything re-snapshots it.
+                snapshot = frame.f_locals
+                snapshot[name] = value
+                ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+
+        self.run_on_thread(thread_id, write, 5.0)
+
+    # ================================================================== callbacks (hot)
+
+    def _on_line(self, code: CodeType, line: int) -> object:
+        try:
+            if self._active:
+                return self._line_slow(code, line, _getframe(1))
+            by_line = self._line_index.get(code.co_filename)
+            if by_line is not None:
+                entries = by_line.get(line)
+                if entries is not None:
+                    for entry_code, bps in entries:
+                        if entry_code is code:
+                            self._hit(bps, _getframe(1))
+                            return None
+            return _DISABLE
+        except Exception:
+            self._bug("LINE")
+            return None
+
+    def _on_start(self, code: CodeType, offset: int) -> object:
+        try:
+            if self._watching:
+                self._watch_start(code)
+            if self._active:
+                self._start_slow(code)
+                return None
+            keep = self._start_keep.get(code.co_filename)
+            if keep is not None:
+                for kept in keep:
+                    if kept is code:
+                        return None
+            return _DISABLE
+        except Exception:
+            self._bug("PY_START")
+            return None
+
+    def _on_resume(self, code: CodeType, offset: int) -> object:
+        try:
+            if not self._active:
+                return _DISABLE
+            ts = self._threads.get(_get_ident())
+            if ts is not None:
+                step = ts.step
+                if step is not None:
+                    if step.frame is not None and step.frame is _getframe(1):
+                        step.suspended = False
+                    elif step.kind == "into" and self._visible(code):
+                        self._add_step_code(ts, step, code, _LINE)
+                if ts.pause and self._visible(code):
+                    with self._lock:
+                        self._set_local(code, ("pause", ts.ident), _LINE)
+            return None
+        except Exception:
+            self._bug("PY_RESUME")
+            return None
+
+    def _on_return(self, code: CodeType, offset: int, retval: object) -> object:
+        # Enabled only locally on the code a step waits to leave; other threads running the
+        # same code must not DISABLE it, hence None.
+        try:
+            ts = self._threads.get(_get_ident())
+            if ts is not None:
+                step = ts.step
+                if step is not None and step.kind != "into":
+                    frame = _getframe(1)
+                    if step.frame is frame:
+                        ts.return_value = (True, retval)
+                        self._retarget(ts, step, frame.f_back)
+        except Exception:
+            self._bug("PY_RETURN")
+        return None
+
+    def _on_yield(self, code: CodeType, offset: int, value: object) -> object:
+        try:
+            ts = self._threads.get(_get_ident())
+            if ts is not None:
+                step = ts.step
+                if step is not None and step.kind != "into":
+                    frame = _getframe(1)
+                    if step.frame is frame:
+                        if step.kind == "over" or code.co_flags & _CO_COROUTINE_LIKE:
+                            # Wait for this very frame to resume, ignoring the event loop or
+                            # the consumer in between.
+                            step.suspended = True
+                        else:
+                            self._retarget(ts, step, frame.f_back)
+        except Exception:
+            self._bug("PY_YIELD")
+        return None
+
+    def _on_raise(self, code: CodeType, offset: int, exc: BaseException) -> object:
+        # RAISE can only be enabled globally and must never return DISABLE.
+        try:
+            flt = self._raised
+            if flt is None or _get_ident() in self._hidden:
+                return None
+            kind = self._paths.kind(code.co_filename)
+            if kind == HIDDEN or (kind == LIBRARY and self._just_my_code):
+                return None
+            if isinstance(exc, _CONTROL_FLOW) or _is_clean_exit(exc):
+                return None
+            frame = _getframe(1)
+            if not self._exception_matches(flt, exc, frame):
+                return None
+            self._suspend(
+                self._state_current(),
+                frame,
+                "exception",
+                exc=exc,
+                description="Exception raised",
+                text=_exception_text(exc),
+            )
+        except Exception:
+            self._bug("RAISE")
+        return None
+
+    def _on_unwind(self, code: CodeType, offset: int, exc: BaseException) -> object:
+        # userUnhandled: an exception leaves user code into library code (which may swallow it,
+        # as thread pools and task runners do).
+        try:
+            flt = self._user_unhandled
+            if flt is None or _get_ident() in self._hidden:
+                return None
+            if self._paths.kind(code.co_filename) != USER:
+                return None
+            frame = _getframe(1)
+            caller = frame.f_back
+            if caller is None:
+                return None
+            ckind = self._paths.kind(caller.f_code.co_filename)
+            if ckind != LIBRARY or caller.f_code.co_filename == threading.__file__:
+                # Into user code: handled or not, still the user's. Into the runner or the
+                # thread bootstrap: that is `uncaught`, reported separately.
+                return None
+            if isinstance(exc, _CONTROL_FLOW) or _is_clean_exit(exc):
+                return None
+            if not self._exception_matches(flt, exc, frame):
+                return None
+            self._suspend(
+                self._state_current(),
+                frame,
+                "exception",
+                exc=exc,
+                description="User-unhandled exception",
+                text=_exception_text(exc),
+            )
+        except Exception:
+            self._bug("PY_UNWIND")
+        return None
+
+    # ================================================================== callbacks (slow paths)
+
+    def _line_slow(self, code: CodeType, line: int, frame: FrameType) -> object:
+        ident = _get_ident()
+        if ident in self._hidden:
+            return None
+        by_line = self._line_index.get(code.co_filename)
+        if by_line is not None:
+            for entry_code, bps in by_line.get(line, ()):
+                if entry_code is code and self._hit(bps, frame):
+                    return None
+        ts = self._threads.get(ident)
+        if ts is not None:
+            if ts.pause and self._visible(code):
+                self._suspend(ts, frame, "pause")
+                return None
+            step = ts.step
+            if step is not None and self._step_stops(step, frame, code):
+                self._suspend(ts, frame, "step")
+                return None
+        if self._entry_codes and self._entry_codes.get(id(code)) is code:
+            with self._lock:
+                self._entry_codes.pop(id(code), None)
+                self._set_local(code, "entry", 0)
+                self._refresh_active()
+            self._suspend(ts or self._state_current(), frame, "entry")
+        return None
+
+    def _start_slow(self, code: CodeType) -> None:
+        ident = _get_ident()
+        if ident in self._hidden:
+            return
+        ts = self._threads.get(ident)
+        if ts is None:
+            return
+        if ts.pause and self._visible(code):
+            with self._lock:
+                self._set_local(code, ("pause", ident), _LINE)
+        step = ts.step
+        if step is not None and step.kind == "into" and self._visible(code):
+            self._add_step_code(ts, step, code, _LINE)
+
+    def _watch_start(self, code: CodeType) -> None:
+        """PY_START while breakpoints wait for code: bind what this code object brings."""
+        filename = code.co_filename
+        canon = self._paths.canonical(filename)
+        fb = self._files.get(canon)
+        changed: list[BreakpointStatus] = []
+        if fb is not None and id(code) not in fb.codes:
+            with self._lock:
+                changed = self._add_codes(fb, _codeinfo.walk_code(code))
+        if self._fbp_index:
+            entries = self._fbp_index.get(code.co_qualname)
+            if entries is not None and id(code) not in self._fbp_codes:
+                module = _getframe(2).f_globals.get("__name__")
+                for mod, bp in entries:
+                    if mod is None or mod == module:
+                        with self._lock:
+                            was = bp.line is not None
+                            self._bind_function(bp, code)
+                            self._rebuild()
+                        if not was:
+                            changed.append(self._function_status(bp))
+        if canon in self._entry_paths and code.co_name == "<module>":
+            with self._lock:
+                self._entry_paths.discard(canon)
+                self._entry_codes[id(code)] = code
+                self._set_local(code, "entry", _LINE)
+                self._refresh_active()
+        for status in changed:
+            self._emit(BreakpointChanged(status))
+
+    # ================================================================== breakpoint hits
+
+    def _hit(self, bps: tuple[Breakpoint, ...], frame: FrameType) -> bool:
+        """Evaluates the breakpoints of a reached line; suspends if one says stop."""
+        ident = _get_ident()
+        if ident in self._hidden or self._closed:
+            return False
+        stop_ids: list[int] = []
+        reason: StopReason = "breakpoint"
+        for bp in bps:
+            if bp.condition is not None:
+                try:
+                    ok = bool(eval(bp.condition, frame.f_globals, frame.f_locals))
+                except Exception as exc:
+                    self._emit(
+                        Output(
+                            f"Breakpoint condition {bp.condition_source!r} raised "
+                            f"{type(exc).__name__}: {exc}; stopping.\n",
+                            "stderr",
+                            frame.f_code.co_filename,
+                            frame.f_lineno,
+                        )
+                    )
+                    stop_ids.append(bp.id)
+                    continue
+                if not ok:
+                    continue
+            with self._lock:
+                bp.hits += 1
+                hits = bp.hits
+            if bp.hit_predicate is not None and not bp.hit_predicate(hits):
+                continue
+            if bp.log_parts is not None:
+                text = format_log_message(bp.log_parts, frame)
+                self._emit(Output(text + "\n", "console", frame.f_code.co_filename, frame.f_lineno))
+                continue
+            stop_ids.append(bp.id)
+            if bp.kind == "function":
+                reason = "function breakpoint"
+        if not stop_ids:
+            return False
+        self._suspend(self._state_current(), frame, reason, hit_ids=tuple(stop_ids))
+        return True
+
+    # ================================================================== suspension
+
+    def _suspend(
+        self,
+        ts: _ThreadState,
+        frame: FrameType | None,
+        reason: StopReason,
+        *,
+        hit_ids: tuple[int, ...] = (),
+        exc: BaseException | None = None,
+        tb_frames: list[FrameType] | None = None,
+        description: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        """Blocks the calling (user) thread on its command queue until resumed."""
+        with self._lock:
+            if self._closed or ts.ident in self._hidden:
+                return
+            self._end_step(ts)
+            self._end_pause(ts)
+            self._refresh_active()
+            ts.frame = frame
+            ts.tb_frames = tb_frames
+            ts.exception = exc
+            ts.targets = {}
+            ts.stopped = True
+        self._emit(Stopped(ts.native_id, reason, description, text, hit_ids, False))
+        step: tuple[Any, ...] | None = None
+        while True:
+            try:
+                cmd = ts.queue.get()
+                op = cmd[0]
+                if op == "resume":
+                    break
+                if op == "step":
+                    step = cmd
+                    break
+                if op == "call":
+                    cmd[1].run()
+            except _Interrupt:
+                continue  # a timed-out evaluation's interrupt landing after it finished
+        with self._lock:
+            ts.stopped = False
+            ts.exception = None
+            ts.return_value = (False, None)
+            ts.tb_frames = None
+            if step is not None and frame is not None and not self._closed and tb_frames is None:
+                self._begin_step(ts, frame, step[1], step[2])
+            ts.frame = None
+        if step is not None:
+            _MON.restart_events()
+        self._emit(Continued(ts.native_id, all_threads_continued=False))
+
+    def _begin_step(self, ts: _ThreadState, frame: FrameType, kind: str, target: int | None) -> None:
+        target_name = ts.targets.get(target) if target is not None else None
+        step = _Step(kind, frame, target_name)
+        ts.step = step
+        f: FrameType | None = frame
+        while f is not None:
+            if self._visible(f.f_code):
+                self._add_step_code(ts, step, f.f_code, _LINE)
+            f = f.f_back
+        self._add_step_code(ts, step, frame.f_code, _STEP_TARGET_EVENTS)
+        if kind == "into":
+            step.frame = frame if target_name else None
+        self._refresh_active()
+
+    def _add_step_code(self, ts: _ThreadState, step: _Step, code: CodeType, mask: int) -> None:
+        with self._lock:
+            key = ("step", ts.ident)
+            entry = self._local.get(id(code))
+            current = entry[1].get(key, 0) if entry is not None and entry[0] is code else 0
+            if current | mask != current:
+                self._set_local(code, key, current | mask)
+                step.codes.append(code)
+
+    def _retarget(self, ts: _ThreadState, step: _Step, caller: FrameType | None) -> None:
+        """The stepped frame returns: continue as "over" in its caller, or "into" if the caller
+        is not user code (a callback driven by a library lands in the next user code)."""
+        if caller is not None and self._visible(caller.f_code):
+            step.kind = "over"
+            step.frame = caller
+            step.suspended = False
+            self._add_step_code(ts, step, caller.f_code, _STEP_TARGET_EVENTS)
+        else:
+            step.kind = "into"
+            step.frame = None
+            step.target_name = None
+            with self._lock:
+                self._refresh_active()
+
+    def _step_stops(self, step: _Step, frame: FrameType, code: CodeType) -> bool:
+        if not self._visible(code):
+            return False
+        target = step.frame
+        if step.kind == "into":
+            if step.target_name is None or target is None:
+                return True
+            if frame is target:
+                return True  # the line finished without entering the chosen call
+            if frame.f_back is target and code.co_name == step.target_name:
+                return True
+        elif frame is target:
+            return step.kind == "over"
+        elif step.suspended:
+            return False
+        # Stop unless this frame runs below the target (recursion, calls made by the line).
+        f = frame.f_back
+        while f is not None:
+            if f is target:
+                return False
+            f = f.f_back
+        return True
+
+    def _end_step(self, ts: _ThreadState) -> None:
+        step = ts.step
+        if step is None:
+            return
+        ts.step = None
+        key = ("step", ts.ident)
+        for code in step.codes:
+            self._set_local(code, key, 0)
+
+    def _end_pause(self, ts: _ThreadState) -> None:
+        if not ts.pause:
+            return
+        ts.pause = False
+        key = ("pause", ts.ident)
+        for code, reasons in list(self._local.values()):
+            if key in reasons:
+                self._set_local(code, key, 0)
+
+    # ================================================================== threads
+
+    def _state_current(self) -> _ThreadState:
+        ident = _get_ident()
+        ts = self._threads.get(ident)
+        if ts is None:
+            ts = self._new_thread_state(ident)
+        return ts
+
+    def _new_thread_state(self, ident: int) -> _ThreadState:
+        # Not current_thread(): for a thread started by native code it would invent a dummy.
+        t = threading._active.get(ident)  # type: ignore[attr-defined]
+        native = threading.get_native_id()
+        ts = _ThreadState(ident, native, t.name if t is not None else f"Thread {native}")
+        with self._lock:
+            existing = self._threads.get(ident)
+            if existing is not None:
+                return existing
+            self._threads[ident] = ts
+            ts.announced = True
+        self._emit(ThreadStarted(native, ts.name))
+        return ts
+
+    def _state_for(self, t: threading.Thread) -> _ThreadState | None:
+        if t.ident is None or t.native_id is None or t.ident in self._hidden:
+            return None
+        ts = self._threads.get(t.ident)
+        if ts is None:
+            ts = _ThreadState(t.ident, t.native_id, t.name)
+            self._threads[t.ident] = ts
+        return ts
+
+    def _state_by_native(self, native_id: int) -> _ThreadState | None:
+        with self._lock:
+            for ts in self._threads.values():
+                if ts.native_id == native_id:
+                    return ts
+            for t in threading.enumerate():
+                if t.native_id == native_id:
+                    return self._state_for(t)
+        return None
+
+    def _stopped_states(self, thread_id: int | None) -> list[_ThreadState]:
+        with self._lock:
+            if thread_id is None:
+                return [ts for ts in self._threads.values() if ts.stopped]
+        ts = self._state_by_native(thread_id)
+        if ts is None or not ts.stopped:
+            raise ValueError(f"thread {thread_id} is not stopped")
+        return [ts]
+
+    def _install_thread_hooks(self) -> None:
+        debugger = self
+        original = threading.Thread._bootstrap_inner  # type: ignore[attr-defined]
+
+        def _bootstrap_inner(thread: threading.Thread) -> None:
+            debugger._thread_begins(thread)
+            try:
+                original(thread)
+            finally:
+                debugger._thread_ends()
+
+        self._saved_bootstrap = original
+        threading.Thread._bootstrap_inner = _bootstrap_inner  # type: ignore[attr-defined]
+        previous_hook = threading.excepthook
+
+        def excepthook(args: Any) -> None:
+            try:
+                if args.exc_value is not None and _get_ident() not in debugger._hidden:
+                    debugger.report_uncaught(args.exc_value)
+            except Exception:
+                debugger._bug("threading.excepthook")
+            previous_hook(args)
+
+        self._saved_excepthook = previous_hook
+        threading.excepthook = excepthook
+
+    def _uninstall_thread_hooks(self) -> None:
+        if self._saved_bootstrap is not None:
+            threading.Thread._bootstrap_inner = self._saved_bootstrap  # type: ignore[attr-defined]
+            self._saved_bootstrap = None
+        if self._saved_excepthook is not None:
+            threading.excepthook = self._saved_excepthook
+            self._saved_excepthook = None
+
+    def _thread_begins(self, thread: threading.Thread) -> None:
+        try:
+            ident = _get_ident()
+            if _is_hidden_thread(thread):
+                self._hidden.add(ident)
+                return
+            native = threading.get_native_id()
+            ts = _ThreadState(ident, native, thread.name)
+            ts.announced = True
+            with self._lock:
+                self._threads[ident] = ts
+            self._emit(ThreadStarted(native, thread.name))
+        except Exception:
+            self._bug("thread start")
+
+    def _thread_ends(self) -> None:
+        try:
+            ident = _get_ident()
+            with self._lock:
+                self._hidden.discard(ident)
+                ts = self._threads.pop(ident, None)
+                if ts is not None:
+                    self._end_step(ts)
+                    self._end_pause(ts)
+                    self._refresh_active()
+            if ts is not None:
+                self._emit(ThreadExited(ts.native_id))
+        except Exception:
+            self._bug("thread exit")
+
+    # ================================================================== binding
+
+    def _breakpoint_id(self, path: str, line: int) -> int:
+        key = (path, line)
+        bp_id = self._bp_ids.get(key)
+        if bp_id is None:
+            bp_id = self._next_id
+            self._next_id += 1
+            self._bp_ids[key] = bp_id
+        return bp_id
+
+    def _find_loaded_code(self, fb: _FileBreakpoints) -> None:
+        """Code of this file that already exists: module namespaces and running frames."""
+        codes: list[CodeType] = []
+        canon = self._paths.canonical
+        for module in list(sys.modules.values()):
+            filename = getattr(module, "__file__", None)
+            if isinstance(filename, str) and canon(filename) == fb.path:
+                codes.extend(_codeinfo.module_codes(module))
+        for frame in _codeinfo.running_frames():
+            if canon(frame.f_code.co_filename) == fb.path:
+                codes.extend(_codeinfo.walk_code(frame.f_code))
+        self._add_codes(fb, codes, rebuild=False)
+
+    def _add_codes(
+        self, fb: _FileBreakpoints, codes: Iterable[CodeType], rebuild: bool = True
+    ) -> list[BreakpointStatus]:
+        added = False
+        for code in codes:
+            if id(code) not in fb.codes:
+                fb.codes[id(code)] = code
+                added = True
+        if not added:
+            return []
+        changed: list[BreakpointStatus] = []
+        for bp in fb.breakpoints:
+            before = bp.line
+            status, verified_now = self._bind(fb, bp)
+            if verified_now or bp.line != before:
+                changed.append(status)
+        if rebuild:
+            self._rebuild()
+        return changed
+
+    def _bind(self, fb: _FileBreakpoints, bp: Breakpoint) -> tuple[BreakpointStatus, bool]:
+        """Binds `bp` to its line in the file's code; (status, became verified by this call)."""
+        was_verified = bp.verified
+        bp.verified = False
+        path = fb.path
+        assert bp.requested_line is not None
+        if bp.error is not None:
+            return BreakpointStatus(bp.id, False, bp.requested_line, path, bp.error), False
+        if self._paths.kind(path) == HIDDEN:
+            msg = "This file belongs to the debugger and is never stopped in"
+            return BreakpointStatus(bp.id, False, bp.requested_line, path, msg), False
+        real = list(fb.codes.values())
+        reference = fb.source_codes or real
+        if not reference:
+            bp.line = None
+            msg = f"File not found or not Python source: {path}"
+            return BreakpointStatus(bp.id, False, bp.requested_line, path, msg), False
+        line = _codeinfo.bind_line(reference, bp.requested_line)
+        bp.line = line
+        if line is None:
+            msg = f"No code at or after line {bp.requested_line} in this scope"
+            return BreakpointStatus(bp.id, False, bp.requested_line, path, msg), False
+        if _codeinfo.codes_with_line(real, line):
+            bp.verified = True
+            return BreakpointStatus(bp.id, True, line, path), not was_verified
+        msg = "Not loaded yet: binds when this code is first run"
+        return BreakpointStatus(bp.id, False, line, path, msg), False
+
+    def _find_loaded_function(self, bp: Breakpoint, parts: list[str]) -> None:
+        for i in range(len(parts) - 1, 0, -1):
+            module = sys.modules.get(".".join(parts[:i]))
+            if module is None:
+                continue
+            obj: Any = module
+            try:
+                for attr in parts[i:]:
+                    obj = getattr(obj, attr)
+            except AttributeError:
+                continue
+            obj = getattr(obj, "__func__", obj)
+            code = getattr(obj, "__code__", None)
+            if isinstance(code, CodeType):
+                self._bind_function(bp, code)
+
+    def _bind_function(self, bp: Breakpoint, code: CodeType) -> None:
+        line = _codeinfo.first_body_line(code)
+        if line is None or self._paths.kind(code.co_filename) == HIDDEN:
+            return
+        bp.line = line
+        bp.path = code.co_filename
+        self._fbp_codes[id(code)] = (code, bp, line)
+
+    def _function_status(self, bp: Breakpoint) -> BreakpointStatus:
+        if bp.error is not None:
+            return BreakpointStatus(bp.id, False, message=bp.error)
+        if bp.line is None:
+            return BreakpointStatus(
+                bp.id, False, message=f"Function {bp.name!r} is not loaded yet; binds when called"
+            )
+        return BreakpointStatus(bp.id, True, bp.line, bp.path)
+
+    def _rebuild(self) -> None:
+        """Recomputes the LINE index and the local events of breakpoint code. Under the lock."""
+        index: dict[str, dict[int, list[_LineEntry]]] = {}
+        wanted: dict[int, tuple[CodeType, int]] = {}
+
+        def add(code: CodeType, line: int, bp: Breakpoint) -> None:
+            by_line = index.setdefault(code.co_filename, {})
+            entries = by_line.setdefault(line, [])
+            for i, (c, bps) in enumerate(entries):
+                if c is code:
+                    entries[i] = (c, (*bps, bp))
+                    break
+            else:
+                entries.append((code, (bp,)))
+            mask = _LINE
+            if _FIRST_LINE_NEEDS_PY_START and line == code.co_firstlineno:
+                mask |= _PY_START
+            prev = wanted.get(id(code))
+            wanted[id(code)] = (code, mask | (prev[1] if prev else 0))
+
+        for fb in self._files.values():
+            real = list(fb.codes.values())
+            for bp in fb.breakpoints:
+                if bp.line is not None and bp.error is None:
+                    for code in _codeinfo.codes_with_line(real, bp.line):
+                        add(code, bp.line, bp)
+        for code, bp, line in self._fbp_codes.values():
+            if bp.error is None:
+                add(code, line, bp)
+
+        for key, (code, _reasons) in list(self._local.items()):
+            if key not in wanted and "bp" in _reasons:
+                self._set_local(code, "bp", 0)
+        keep: dict[str, list[CodeType]] = {}
+        for code, mask in wanted.values():
+            self._set_local(code, "bp", mask)
+            if mask & _PY_START:
+                keep.setdefault(code.co_filename, []).append(code)
+        self._start_keep = {k: tuple(v) for k, v in keep.items()}
+        self._line_index = {
+            fn: {line: tuple(entries) for line, entries in by_line.items()}
+            for fn, by_line in index.items()
+        }
+        self._watching = bool(self._files or self._fbp_index or self._entry_paths)
+        self._update_global()
+
+    # ================================================================== event masks
+
+    def _set_local(self, code: CodeType, reason: object, mask: int) -> None:
+        """Sets one reason's wish for local events on `code`; applies the union. Under the lock."""
+        entry = self._local.get(id(code))
+        if entry is None or entry[0] is not code:
+            if not mask:
+                return
+            entry = (code, {})
+            self._local[id(code)] = entry
+        reasons = entry[1]
+        if mask:
+            reasons[reason] = mask
+        else:
+            reasons.pop(reason, None)
+        total = 0
+        for m in reasons.values():
+            total |= m
+        if self._local_masks.get(id(code), 0) != total and not self._closed:
+            _MON.set_local_events(_TOOL, code, total)
+            self._local_masks[id(code)] = total
+        if not reasons:
+            # Keep the entry (with an empty reason dict) so close() still clears the code.
+            pass
+
+    def _refresh_active(self) -> None:
+        self._active = bool(self._entry_codes) or any(
+            ts.step is not None or ts.pause for ts in self._threads.values()
+        )
+        self._update_global()
+
+    def _update_global(self) -> None:
+        mask = 0
+        if self._watching:
+            mask |= _PY_START
+        if self._active:
+            # Stepping into / pausing must see every new frame of the thread (filtered there).
+            if self._entry_codes or any(
+                ts.pause or (ts.step is not None and ts.step.kind == "into")
+                for ts in self._threads.values()
+            ):
+                mask |= _PY_START | _PY_RESUME
+        if self._raised is not None:
+            mask |= _RAISE
+        if self._user_unhandled is not None:
+            mask |= _PY_UNWIND
+        if mask != self._global_mask and self._started and not self._closed:
+            _MON.set_events(_TOOL, mask)
+            self._global_mask = mask
+
+    # ================================================================== helpers
+
+    def _visible(self, code: CodeType) -> bool:
+        kind = self._paths.kind(code.co_filename)
+        return kind == USER or (kind == LIBRARY and not self._just_my_code)
+
+    def _exception_matches(
+        self, flt: _ExceptionFilter, exc: BaseException, frame: FrameType | None
+    ) -> bool:
+        if flt.static_types is not None:
+            return isinstance(exc, flt.static_types)
+        if flt.condition is None:
+            return True
+        namespace: dict[str, Any] = {"exc": exc, "__exception__": exc}
+        f_globals: dict[str, Any] = {}
+        if frame is not None:
+            namespace.update(frame.f_locals)
+            f_globals = frame.f_globals
+        try:
+            result = eval(flt.condition, f_globals, namespace)
+            if isinstance(result, type) or (
+                isinstance(result, tuple) and all(isinstance(t, type) for t in result)
+            ):
+                return isinstance(exc, result)
+            return bool(result)
+        except Exception as err:
+            self._emit(Output(f"Exception filter condition raised {type(err).__name__}: {err}\n", "stderr"))
+            return True
+
+    def _emit(self, event: Event) -> None:
+        try:
+            self._on_event(event)
+        except Exception:
+            pass  # the event sink's own failure must not reach the program
+
+    def _bug(self, where: str) -> None:
+        """An engine bug inside a callback: report it, keep the program running."""
+        try:
+            self._errors += 1
+            if self._errors > _MAX_ENGINE_ERRORS:
+                return
+            exc = sys.exc_info()[1]
+            self._emit(EngineError(f"{where}: {type(exc).__name__}: {exc}", traceback.format_exc()))
+        except Exception:
+            pass
+
+
+# ---------------------------------------------------------------------- module helpers
+
+
+def _compile_exception_filter(condition: str | None) -> _ExceptionFilter:
+    if not condition:
+        return _ExceptionFilter(None, None)
+    code = compile(condition, "<exception condition>", "eval")
+    # `ValueError` or `KeyError, OSError` resolve against builtins once, here: the raise path then
+    # costs one isinstance call instead of an eval.
+    try:
+        value = eval(code, {"__builtins__": __builtins__}, {})
+    except Exception:
+        value = None
+    if isinstance(value, type) and issubclass(value, BaseException):
+        return _ExceptionFilter(code, (value,))
+    if isinstance(value, tuple) and value and all(isinstance(t, type) for t in value):
+        return _ExceptionFilter(code, value)
+    return _ExceptionFilter(code, None)
+
+
+def _is_clean_exit(exc: BaseException) -> bool:
+    return isinstance(exc, SystemExit) and exc.code in (None, 0)
+
+
+def _exception_text(exc: BaseException) -> str:
+    message = str(exc)
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _traceback_frames(tb: TracebackType | None) -> list[FrameType]:
+    """Frames of a traceback, innermost first."""
+    frames: list[FrameType] = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    frames.reverse()
+    return frames
+
+
+def _is_hidden_thread(thread: threading.Thread) -> bool:
+    """Threads whose target (or run override) is the debugger's own code start hidden."""
+    target = getattr(thread, "_target", None)
+    code = getattr(target, "__code__", None)
+    if code is None and type(thread).run is not threading.Thread.run:
+        code = getattr(type(thread).run, "__code__", None)
+    if not isinstance(code, CodeType):
+        return False
+    return _HIDDEN_CHECK.kind(code.co_filename) == HIDDEN
+
+
+_HIDDEN_CHECK = PathClassifier(())
+
+
+def _async_raise(ident: int, exc_type: type[BaseException] | None) -> None:
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), ctypes.py_object(exc_type) if exc_type is not None else None
+    )
+
+
+def _calls_on_line(frame: FrameType) -> list[str]:
+    """Names of the calls on the frame's current line, in the order they run."""
+    filename = frame.f_code.co_filename
+    lineno = frame.f_lineno
+    source = "".join(linecache.getlines(filename, frame.f_globals))
+    if not source:
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                if getattr(child, "lineno", None) != lineno:
+                    continue
+            visit(child)
+        if isinstance(node, ast.Call) and node.lineno <= lineno <= (node.end_lineno or node.lineno):
+            func = node.func
+            if isinstance(func, ast.Name):
+                names.append(func.id)
+            elif isinstance(func, ast.Attribute):
+                names.append(func.attr)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno == lineno:
+            visit(node)
+            break
+    return names
