@@ -17,9 +17,9 @@ for line in "${found[@]}"; do
     stamp="$venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)"
     if [ ! -f "$stamp" ]; then
         echo "setting up $venv with $exe" >&2
-        rm -rf "$venv"
-        "$exe" -m venv "$venv"
+        [ -x "$venv/bin/python" ] || "$exe" -m venv "$venv"
         "$venv/bin/python" -m pip install -q -e '.[dev]' >&2
+        rm -f "$venv"/.installed-*
         touch "$stamp"
     fi
     echo "$venv"

@@ -20,7 +20,15 @@ from typing import Any
 # `def`/decorator line to a place where nothing ever stops.
 _PROLOGUE_OPS = frozenset(
     opcode.opmap[name]
-    for name in ("RESUME", "MAKE_CELL", "COPY_FREE_VARS", "RETURN_GENERATOR", "POP_TOP", "NOP", "CACHE")
+    for name in (
+        "RESUME",
+        "MAKE_CELL",
+        "COPY_FREE_VARS",
+        "RETURN_GENERATOR",
+        "POP_TOP",
+        "NOP",
+        "CACHE",
+    )
     if name in opcode.opmap
 )
 _RESUME = opcode.opmap["RESUME"]

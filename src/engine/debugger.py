@@ -138,6 +138,7 @@ class _ThreadState:
         "exception",
         "frame",
         "ident",
+        "last_raised",
         "name",
         "native_id",
         "pause",
@@ -163,6 +164,10 @@ class _ThreadState:
         self.pause = False
         self.announced = False
         self.targets: dict[int, str] = {}
+        # The exception last stopped at: RAISE fires again in every frame it unwinds through.
+        # A strong reference (built-in exceptions take no weak references); replaced by the
+        # next stop, dropped when the thread ends.
+        self.last_raised: BaseException | None = None
 
 
 class _FileBreakpoints:
@@ -652,11 +657,15 @@ class Debugger:
                 return None
             if isinstance(exc, _CONTROL_FLOW) or _is_clean_exit(exc):
                 return None
+            ts = self._state_current()
+            if ts.last_raised is exc:
+                return None
             frame = _getframe(1)
             if not self._exception_matches(flt, exc, frame):
                 return None
+            ts.last_raised = exc
             self._suspend(
-                self._state_current(),
+                ts,
                 frame,
                 "exception",
                 exc=exc,
@@ -870,7 +879,9 @@ class Debugger:
             _MON.restart_events()
         self._emit(Continued(ts.native_id, all_threads_continued=False))
 
-    def _begin_step(self, ts: _ThreadState, frame: FrameType, kind: str, target: int | None) -> None:
+    def _begin_step(
+        self, ts: _ThreadState, frame: FrameType, kind: str, target: int | None
+    ) -> None:
         target_name = ts.targets.get(target) if target is not None else None
         step = _Step(kind, frame, target_name)
         ts.step = step
@@ -1291,7 +1302,9 @@ class Debugger:
                 return isinstance(exc, result)
             return bool(result)
         except Exception as err:
-            self._emit(Output(f"Exception filter condition raised {type(err).__name__}: {err}\n", "stderr"))
+            self._emit(
+                Output(f"Exception filter condition raised {type(err).__name__}: {err}\n", "stderr")
+            )
             return True
 
     def _emit(self, event: Event) -> None:

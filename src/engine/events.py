@@ -120,11 +120,5 @@ class EngineError:
 
 
 Event = (
-    Stopped
-    | Continued
-    | ThreadStarted
-    | ThreadExited
-    | Output
-    | BreakpointChanged
-    | EngineError
+    Stopped | Continued | ThreadStarted | ThreadExited | Output | BreakpointChanged | EngineError
 )

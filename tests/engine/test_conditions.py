@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Output, SourceBreakpointSpec as BP
+from engine import Output
+from engine import SourceBreakpointSpec as BP
 
 from .conftest import Harness
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from engine import BreakpointChanged, SourceBreakpointSpec as BP
+from engine import BreakpointChanged
+from engine import SourceBreakpointSpec as BP
 
 from .conftest import Harness
 

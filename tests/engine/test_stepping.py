@@ -243,22 +243,21 @@ def test_goto_jumps_within_frame(h: Harness) -> None:
         3,
         """
         def f():
-            x = 1
-            x = 2
-            x = 3
-            return x
+            done = []
+            done.append(1)
+            done.append(2)
+            done.append(3)
+            return done
 
         r = f()
         """,
     )
-    h.dbg.goto(tid, 4)
+    h.dbg.goto(tid, 5)
     ev = h.stopped("goto")
     assert ev.thread_id == tid
     h.dbg.resume(tid)
     h.join()
-    assert h.results[0]["r"] == 3
-    # jumping skipped `x = 2`: checked via the value at line 4 in a second run would need a
-    # breakpoint; the result above proves execution continued at the new line.
+    assert h.results[0]["r"] == [3]  # lines 3 and 4 were jumped over
 
 
 def test_set_local_sticks(h: Harness) -> None:

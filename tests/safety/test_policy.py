@@ -63,9 +63,9 @@ def test_file_open_refused_with_its_name() -> None:
 def test_os_open_and_listdir_refused(tmp_path: Path) -> None:
     target = tmp_path / "f"
     with guard(SecurityPolicy(allow_file_access=False)):
-        with pytest.raises(SecurityViolation, match="os.open\\("):
+        with pytest.raises(SecurityViolation, match=r"os\.open\("):
             os.open(target, os.O_WRONLY | os.O_CREAT)
-        with pytest.raises(SecurityViolation, match="os.listdir"):
+        with pytest.raises(SecurityViolation, match=r"os\.listdir"):
             os.listdir(tmp_path)
     assert not target.exists()
 
@@ -84,7 +84,9 @@ def test_socket_connect_refused() -> None:
             "SecurityViolation: network access refused by the security policy: "
             f"socket.connect(('127.0.0.1', {port}))"
         )
-        assert str(created.value).endswith("network access refused by the security policy: socket.socket()")
+        assert str(created.value).endswith(
+            "network access refused by the security policy: socket.socket()"
+        )
         client.connect(("127.0.0.1", port))  # outside the guard
     finally:
         client.close()

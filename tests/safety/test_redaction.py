@@ -155,9 +155,18 @@ def test_redact_text_is_fast_on_large_clean_strings(r: Redactor) -> None:
         ("password[0]", "refused: the expression uses 'password', whose name is sensitive"),
         ("str(password)", "refused: the expression uses 'password', whose name is sensitive"),
         ("password.upper()", "refused: the expression uses 'password', whose name is sensitive"),
-        ("user.api_key", "refused: the expression uses the attribute 'api_key', whose name is sensitive"),
-        ("cfg['authToken']", "refused: the expression reads the key 'authToken', whose name is sensitive"),
-        ("cfg.get('token')", "refused: the expression reads the key 'token', whose name is sensitive"),
+        (
+            "user.api_key",
+            "refused: the expression uses the attribute 'api_key', whose name is sensitive",
+        ),
+        (
+            "cfg['authToken']",
+            "refused: the expression reads the key 'authToken', whose name is sensitive",
+        ),
+        (
+            "cfg.get('token')",
+            "refused: the expression reads the key 'token', whose name is sensitive",
+        ),
         ("locals()", "refused: 'locals' could reveal redacted values"),
         ("globals()['x']", "refused: 'globals' could reveal redacted values"),
         ("vars(user)", "refused: 'vars' could reveal redacted values"),

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import copy
 import os
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dap_server.state.redaction import REDACTED, Redactor
-from dap_server.state.safe_eval import SafeResult, evaluate_side_effect_free, fork_available
+from dap_server.state.safe_eval import Method, SafeResult, evaluate_side_effect_free, fork_available
 
 METHODS = ["fork", "restricted"] if fork_available() else ["restricted"]
 needs_fork = pytest.mark.skipif(not fork_available(), reason="needs os.fork")
@@ -67,7 +66,7 @@ def snapshot(ns: dict[str, Any]) -> dict[str, Any]:
 def evaluate(expr: str, ns: dict[str, Any], method: str, **kw: Any) -> SafeResult:
     kw.setdefault("timeout", 5.0)
     return evaluate_side_effect_free(
-        expr, ns, {}, redactor=kw.pop("redactor", Redactor()), method=method, **kw
+        expr, ns, {}, redactor=kw.pop("redactor", Redactor()), method=cast(Method, method), **kw
     )
 
 
@@ -84,7 +83,10 @@ def test_pure_expressions_give_correct_results(method: str) -> None:
     )
     result = evaluate("mapping", ns, method)
     assert result.ok and result.type_name == "dict"
-    assert [(c.name, c.value) for c in result.children] == [("host", "'db.local'"), ("port", "5432")]
+    assert [(c.name, c.value) for c in result.children] == [
+        ("host", "'db.local'"),
+        ("port", "5432"),
+    ]
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -198,7 +200,10 @@ def test_results_are_redacted(method: str) -> None:
     ns = make_namespace()
     result = evaluate("config", ns, method)
     assert result.value == f"{{'password': '{REDACTED}', 'user': 'bob'}}"
-    assert [(c.name, c.value) for c in result.children] == [("password", REDACTED), ("user", "'bob'")]
+    assert [(c.name, c.value) for c in result.children] == [
+        ("password", REDACTED),
+        ("user", "'bob'"),
+    ]
     refused = evaluate("db_password[0:5]", ns, method)
     assert refused.error == "refused: the expression uses 'db_password', whose name is sensitive"
 
@@ -304,5 +309,26 @@ def test_fuzz_namespace_never_changes(source: str, method: str) -> None:
         assert "hunter2" not in result.value and "s3cret" not in result.value
 
 
-def test_python_version_is_supported() -> None:
-    assert sys.version_info >= (3, 12)
+def test_side_effect_free_evaluator_plugs_into_the_evaluation_seam() -> None:
+    from types import SimpleNamespace
+
+    from dap_server.state.evaluation import EvaluationError, PreRendered
+    from dap_server.state.presentation import UserCallResult
+    from dap_server.state.safe_eval import SideEffectFreeEvaluator
+
+    def call_user(fn: Any, timeout: float) -> UserCallResult:
+        return UserCallResult(value=fn())
+
+    ns = make_namespace()
+    evaluator = SideEffectFreeEvaluator(Redactor())
+
+    def request(expression: str) -> Any:
+        return SimpleNamespace(
+            expression=expression, globals=ns, locals={}, timeout=5.0, call_user=call_user
+        )
+
+    assert evaluator(request("len(data)")) == PreRendered("3", "int")
+    with pytest.raises(EvaluationError, match="whose name is sensitive"):
+        evaluator(request("db_password"))
+    evaluator(request("items.append(1)"))
+    assert ns["items"] == ["a", "b"]

@@ -7,14 +7,12 @@ import sys
 import threading
 import types
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from dap_server.state import NullRedactor, Presenter, UserCall, VariableStore
 
-T = TypeVar("T")
 
-
-def direct_runner(fn: Callable[[], T], timeout: float) -> T:
+def direct_runner[T](fn: Callable[[], T], timeout: float) -> T:
     """The suspended thread is this thread: just call it."""
     return fn()
 
@@ -28,7 +26,7 @@ class ThreadRunner:
     def __init__(self) -> None:
         self.calls = 0
 
-    def __call__(self, fn: Callable[[], T], timeout: float) -> T:
+    def __call__[T](self, fn: Callable[[], T], timeout: float) -> T:
         self.calls += 1
         box: dict[str, Any] = {}
 

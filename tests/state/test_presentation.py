@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import decimal
 import enum
+import re
 import sys
 import threading
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import pytest
 
@@ -139,6 +141,8 @@ class Tricky:
         (sys, "<module 'sys'>"),
         (WithRepr(), "WithRepr!"),
         (Ellipsis, "Ellipsis"),
+        (re.compile("a+"), "re.compile('a+')"),
+        (decimal.Decimal("1.5"), "Decimal('1.5')"),
     ],
 )
 def test_render_exact(p: Presenter, value: object, expected: str) -> None:
@@ -187,7 +191,7 @@ def test_functions_and_methods(p: Presenter) -> None:
 
 
 def test_generators_and_coroutines_with_state(p: Presenter) -> None:
-    def gen() -> Iterator[int]:
+    def gen() -> Generator[int]:
         yield 1
         yield 2
 
@@ -357,8 +361,14 @@ def test_subclass_overrides_are_not_called(p: Presenter) -> None:
 
 def test_redaction_in_previews() -> None:
     p = Presenter(UserCall(direct_runner), FakeRedactor())
-    assert p.render({"password": "hunter2", "user": "bob"}) == "{'password': [REDACTED], 'user': 'bob'}"
-    assert p.render(Pair(left={"token": 1}, right="x")) == "Pair(left={'token': [REDACTED]}, right='x')"
+    assert (
+        p.render({"password": "hunter2", "user": "bob"})
+        == "{'password': [REDACTED], 'user': 'bob'}"
+    )
+    assert (
+        p.render(Pair(left={"token": 1}, right="x"))
+        == "Pair(left={'token': [REDACTED]}, right='x')"
+    )
     assert p.render("key is sk-abcdefghijkl") == "'key is [REDACTED]'"
 
     @dataclasses.dataclass
@@ -406,7 +416,7 @@ def test_exception_message_str_is_user_code_run_by_runner() -> None:
 def test_fake_numpy_is_recognised_only_when_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = types.ModuleType("numpy")
 
-    class ndarray:  # noqa: N801 - numpy's name
+    class ndarray:
         __module__ = "numpy"
         shape = (3, 2)
         dtype = "float64"
@@ -420,3 +430,36 @@ def test_fake_numpy_is_recognised_only_when_loaded(monkeypatch: pytest.MonkeyPat
     assert p.render(arr) == "<repr failed: AssertionError: numpy repr must not be called>"
     monkeypatch.setitem(sys.modules, "numpy", fake)
     assert p.render(arr) == "ndarray(shape=(3, 2), dtype=float64)"
+
+
+def test_fake_pandas_dataframe(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = types.ModuleType("pandas")
+
+    class DataFrame:
+        __module__ = "pandas"
+        shape = (1000, 3)
+        columns = ("a", "b", "c")
+
+        def __repr__(self) -> str:
+            raise AssertionError("pandas repr must not be called")
+
+    fake.DataFrame = DataFrame  # type: ignore[attr-defined]
+    fake.Series = type("Series", (), {"__module__": "pandas"})  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pandas", fake)
+    p = Presenter(UserCall(direct_runner))
+    assert p.render(DataFrame()) == "DataFrame(shape=(1000, 3), columns=['a', 'b', 'c'])"
+
+
+def test_datetime_goes_through_the_runner() -> None:
+    import datetime
+
+    calls: list[float] = []
+
+    def runner(fn: typing.Any, timeout: float) -> typing.Any:
+        calls.append(timeout)
+        return fn()
+
+    p = Presenter(UserCall(runner))
+    # Its repr calls repr(tzinfo), which may be user code: so it is run as user code.
+    assert p.render(datetime.date(2024, 1, 2)) == "datetime.date(2024, 1, 2)"
+    assert calls == [0.2]

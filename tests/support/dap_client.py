@@ -19,12 +19,7 @@ from typing import Any
 
 from dap_server.wire.framing import FrameDecoder, FramingError, encode_message
 
-try:
-    from tests.support.schema import assert_valid_message
-except ImportError:  # TEMPORARY until the schema helper lands
-
-    def assert_valid_message(message: dict[str, Any]) -> None:
-        pass
+from tests.support.schema import assert_valid_message
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 DEFAULT_TIMEOUT = 15.0

@@ -1,60 +1,227 @@
 """Launch and attach configurations: the config boundary, validated with pydantic.
 
-Field names are the ones editors put in launch.json (debugpy's where the meaning is the same).
-Unknown options are kept (editors and users add their own) and reported once.
+Field names are the ones editors put in launch.json (debugpy's where the meaning is the same,
+so a debugpy configuration works after changing only its `type`). Unknown options are kept
+(editors and users add their own) and reported once, never rejected.
+
+Every timeout is a named option, and its name and value appear in the error it causes, so the
+user knows which knob to turn.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+import shlex
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# Fields every DAP client sends (or VS Code adds) that are not options of ours.
+_CLIENT_FIELDS = frozenset(
+    {
+        "type",
+        "request",
+        "name",
+        "__sessionId",
+        "__configurationTarget",
+        "__restart",
+        "__parentId",
+        "internalConsoleOptions",
+        "preLaunchTask",
+        "postDebugTask",
+        "presentation",
+        "debugServer",
+    }
+)
 
-class LaunchConfig(BaseModel):
+Console = Literal["internalConsole", "integratedTerminal", "externalTerminal"]
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot work; the message is for the user."""
+
+
+class PathMapping(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    localRoot: str
+    remoteRoot: str
+
+
+class Connect(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    host: str = "127.0.0.1"
+    port: int
+
+
+class _Common(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    program: str | None = None
-    args: list[str] | str = Field(default_factory=list)
-    cwd: str | None = None
-    env: dict[str, str | None] = Field(default_factory=dict)
-    python: str | list[str] | None = None
-    stopOnEntry: bool = False
     justMyCode: bool = True
-    noDebug: bool = False
+    pathMappings: list[PathMapping] = Field(default_factory=list)
+    subProcess: bool = True
+    showReturnValue: bool = True
     logDir: str | None = None
-    # Seconds the adapter waits for the spawned debuggee to connect back.
+    # Access token of a listening debuggee (see `dap-server --listen`).
+    token: str | None = None
+    # Seconds to wait for the debuggee to connect (launch) or to accept our connection (attach).
     connectTimeout: float = 15.0
-    # Seconds `terminate` waits after the graceful KeyboardInterrupt before killing.
-    terminateTimeout: float = 3.0
+    # Seconds a child process waits for the editor to attach before it runs on undebugged.
+    subProcessTimeout: float = 10.0
 
-    @field_validator("connectTimeout", "terminateTimeout")
+    @field_validator("connectTimeout", "subProcessTimeout", check_fields=False)
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be a positive number of seconds")
         return value
 
+    def unknown_options(self) -> list[str]:
+        extra: dict[str, Any] = self.model_extra or {}
+        return sorted(k for k in extra if k not in _CLIENT_FIELDS)
+
+
+class LaunchConfig(_Common):
+    program: str | None = None
+    module: str | None = None
+    code: str | None = None
+    args: list[str] | str = Field(default_factory=list)
+    cwd: str | None = None
+    env: dict[str, str | None] = Field(default_factory=dict)
+    envFile: str | None = None
+    # debugpy's older name for `python` is accepted too.
+    python: str | list[str] | None = None
+    pythonPath: str | None = None
+    pythonArgs: list[str] = Field(default_factory=list)
+    console: Console = "internalConsole"
+    # Also send the program's output as `output` events when it runs in a terminal.
+    redirectOutput: bool | None = None
+    stopOnEntry: bool = False
+    noDebug: bool = False
+    # Seconds `terminate` waits after the graceful KeyboardInterrupt before killing.
+    terminateTimeout: float = 3.0
+    # Seconds to wait for the editor to answer `runInTerminal`.
+    runInTerminalTimeout: float = 15.0
+
+    @field_validator("terminateTimeout", "runInTerminalTimeout")
+    @classmethod
+    def _positive_launch(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return value
+
+    @field_validator("console", mode="before")
+    @classmethod
+    def _console(cls, value: Any) -> Any:
+        # debugpy accepted these older spellings.
+        return {"none": "internalConsole", "internalconsole": "internalConsole"}.get(value, value)
+
+    def check_target(self) -> None:
+        """Exactly one of program/module/code (checked here, not in a validator, so the
+        message reaches the user as written rather than wrapped by pydantic)."""
+        given = [name for name in ("program", "module", "code") if getattr(self, name) not in (None, "")]
+        if len(given) > 1:
+            raise ConfigError(
+                "launch: 'program', 'module' and 'code' are mutually exclusive, but "
+                + " and ".join(repr(g) for g in given)
+                + " were given"
+            )
+        if not given:
+            raise ConfigError(
+                "launch: say what to run: 'program' (a Python file), 'module' (as python -m) "
+                "or 'code' (as python -c)"
+            )
+
+    @property
+    def target_kind(self) -> Literal["program", "module", "code"]:
+        if self.module:
+            return "module"
+        if self.code:
+            return "code"
+        return "program"
+
     def argv(self) -> list[str]:
         if isinstance(self.args, str):
-            import shlex
-
             return shlex.split(self.args)
         return list(self.args)
 
     def interpreter(self, default: str) -> list[str]:
-        if self.python is None:
+        python = self.python if self.python is not None else self.pythonPath
+        if python is None:
             return [default]
-        return [self.python] if isinstance(self.python, str) else list(self.python)
+        return [python] if isinstance(python, str) else list(python)
 
-    def unknown_options(self) -> list[str]:
-        # Fields every DAP client sends that are not launch options proper.
-        ignored = {"type", "request", "name", "__sessionId", "__configurationTarget", "console", "internalConsoleOptions"}
-        extra: dict[str, Any] = self.model_extra or {}
-        return sorted(k for k in extra if k not in ignored)
+    def base_dir(self) -> str:
+        return os.path.abspath(self.cwd) if self.cwd else os.getcwd()
 
     def resolved_program(self) -> str:
         assert self.program is not None
-        base = self.cwd or os.getcwd()
-        return os.path.normpath(os.path.join(base, self.program))
+        return os.path.normpath(os.path.join(self.base_dir(), self.program))
+
+    def working_dir(self) -> str:
+        if self.cwd:
+            return os.path.abspath(self.cwd)
+        if self.program:
+            return os.path.dirname(self.resolved_program())
+        return os.getcwd()
+
+    def target_argv(self) -> list[str]:
+        """What follows the interpreter (or the debuggee runner's options): the target and args."""
+        if self.module:
+            head = ["-m", self.module]
+        elif self.code:
+            head = ["-c", self.code]
+        else:
+            head = [self.resolved_program()]
+        return [*head, *self.argv()]
+
+    def environment_changes(self) -> dict[str, str | None]:
+        """envFile first, then env on top (a null value unsets)."""
+        changes: dict[str, str | None] = {}
+        if self.envFile:
+            path = os.path.join(self.working_dir(), os.path.expanduser(self.envFile))
+            if not os.path.isfile(path):
+                raise ConfigError(f"launch: envFile '{path}' does not exist")
+            with open(path, encoding="utf-8") as f:
+                changes.update(parse_env_file(f.read()))
+        changes.update(self.env)
+        return changes
+
+
+class AttachConfig(_Common):
+    connect: Connect | None = None
+    # debugpy's older top-level spelling of `connect`.
+    host: str | None = None
+    port: int | None = None
+    processId: int | str | None = None
+
+    def address(self) -> tuple[str, int] | None:
+        if self.connect is not None:
+            return self.connect.host, self.connect.port
+        if self.port is not None:
+            return self.host or "127.0.0.1", self.port
+        return None
+
+
+def parse_env_file(text: str) -> dict[str, str]:
+    """`KEY=VALUE` lines as dotenv files have them: comments, `export`, quotes."""
+    out: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        key, sep, value = line.partition("=")
+        if not sep:
+            continue
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            quote, value = value[0], value[1:-1]
+            if quote == '"':
+                value = value.replace("\\n", "\n").replace('\\"', '"')
+        else:
+            value = value.split(" #", 1)[0].rstrip()
+        out[key] = value
+    return out

@@ -198,18 +198,22 @@ class Connection:
                     self._in_flight.discard(request.cancel)
 
     def _run(self, entry: Command, request: Request) -> None:
+        session = self._session
         try:
             request.cancel.check()
-            body = entry.handler(self._session, request)
+            # The session's gate: access token, observe mode. It raises RequestError to refuse.
+            session.before_request(request)
+            body = entry.handler(session, request)
         except RequestError as exc:
             self.outbox.fail(request.seq, request.command, str(exc))
+            session.after_request(request, f"refused: {exc}")
             return
         except Exception as exc:  # a handler bug must not end the session
             log.exception("handler for %s failed", request.command)
             detail = "".join(traceback.format_exception_only(exc)).strip()
-            self.outbox.fail(request.seq, request.command, f"internal error in {request.command}: {detail}")
+            message = f"internal error in {request.command}: {detail}"
+            self.outbox.fail(request.seq, request.command, message)
+            session.after_request(request, message)
             return
         self.outbox.respond(request.seq, request.command, body)
-        after = getattr(self._session, "after_response", None)
-        if after is not None:
-            after(request)
+        session.after_request(request, "ok")

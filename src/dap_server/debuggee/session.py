@@ -20,7 +20,11 @@ import engine
 from dap_server.debuggee.dispatch import CommandTable, Request, RequestError, arg
 from dap_server.debuggee.server import Outbox
 from dap_server.state.presentation import Presenter, UserCall
+from dap_server.state.audit import AuditLog
+from dap_server.state.policy import SecurityPolicy, SecurityViolation, check_request_allowed, guard
+from dap_server.state.evaluation import SAFE_CONTEXTS, EvaluationError, Evaluator
 from dap_server.state.redaction import Redactor
+from dap_server.state.safe_eval import SideEffectFreeEvaluator
 from dap_server.state.variables import InvalidReferenceError, VariableStore
 
 TABLE = CommandTable()
@@ -96,9 +100,17 @@ class DebugSession:
         # The stopped thread whose values are being inspected: user code that presentation
         # must run (reprs, property getters) runs on it, never on the server thread.
         self.focus_thread: int | None = None
+        # thread id -> description of its last stop (tells an uncaught exception from a raised one)
+        self.stop_descriptions: dict[int, str | None] = {}
+        # Console messages for the user, sent once the client is ready for events.
+        self.notices: list[str] = []
         self.redactor = Redactor()
         self.presenter = Presenter(UserCall(self.run_user_code, (engine.EvaluationTimeout,)), self.redactor)
         self.variables = VariableStore(self.presenter)
+        self.policy = SecurityPolicy()
+        self.audit: AuditLog | None = None
+        self.safe_evaluator = SideEffectFreeEvaluator(self.redactor)
+        self.evaluator = Evaluator(self.variables, write_locals=self._write_locals, safe_evaluator=self.safe_evaluator)
 
     # -- wiring -----------------------------------------------------------------------------
 
@@ -112,6 +124,7 @@ class DebugSession:
             return
         match event:
             case engine.Stopped():
+                self.stop_descriptions[event.thread_id] = event.description
                 body: dict[str, Any] = {
                     "reason": event.reason,
                     "threadId": event.thread_id,
@@ -145,7 +158,17 @@ class DebugSession:
             case engine.Continued():
                 pass  # resumes are answered by the request that caused them
 
-    def after_response(self, request: Request) -> None:
+    def before_request(self, request: Request) -> None:
+        try:
+            check_request_allowed(self.policy, request.command, request.arguments)
+        except SecurityViolation as exc:
+            raise RequestError(str(exc)) from None
+
+    def after_request(self, request: Request, outcome: str) -> None:
+        if self.audit is not None and request.command in AUDITED_REQUESTS:
+            self.audit.record(request.command, outcome, **_audit_details(request))
+        if outcome != "ok":
+            return
         if request.command in ("launch", "attach") and self._pending_initialized:
             self._pending_initialized = False
             if self.outbox is not None:
@@ -158,6 +181,9 @@ class DebugSession:
                         "startMethod": "launch" if self.options.runs_program else "attach",
                     },
                 )
+                for notice in self.notices:
+                    self.outbox.event("output", {"category": "important", "output": notice})
+                self.notices.clear()
                 self.outbox.event("initialized")
 
     # -- stop state ---------------------------------------------------------------------------
@@ -169,7 +195,20 @@ class DebugSession:
         self.variables.invalidate()
 
     def run_user_code(self, fn: Any, timeout: float) -> Any:
-        """Runs `fn` on a suspended user thread (the focus thread when it is still stopped)."""
+        """Runs `fn` on a suspended user thread (the focus thread when it is still stopped).
+
+        Under a restrictive security policy the code runs inside the policy's guard: whatever
+        the debugger runs (evaluation, reprs, property getters) may not open files, sockets or
+        processes; the program's own code, on every other path, is never affected.
+        """
+        policy = self.policy
+        if policy.restricts_anything:
+            inner = fn
+
+            def fn() -> Any:
+                with guard(policy):
+                    return inner()
+
         candidates = [self.focus_thread] if self.focus_thread is not None else []
         candidates += [tid for tid, _ in self.debugger.threads()]
         for tid in candidates:
@@ -196,6 +235,37 @@ class DebugSession:
             )
         return ref
 
+    def _write_locals(self, frame: FrameType, changes: Any) -> None:
+        """Called on the suspended thread after REPL code assigned to the frame's locals."""
+        with self._state_lock:
+            ref = next((r for r in self._state.frames.values() if r.frame is frame), None)
+        if ref is None:
+            return
+        for name, value in changes.items():
+            self.debugger.set_local(ref.thread_id, frame, name, value)
+            if ref.locals is not None:
+                ref.locals[name] = value
+
+    def top_frame(self, command: str) -> FrameRef:
+        """The frame evaluation uses when the client names none: the focus thread's top."""
+        candidates = [self.focus_thread] if self.focus_thread is not None else []
+        candidates += [tid for tid, _ in self.debugger.threads()]
+        for tid in candidates:
+            if tid is not None and self.debugger.is_stopped(tid):
+                frames = self.debugger.frames(tid)
+                if frames:
+                    return self.frame(self.frame_id(tid, frames[0]), command)
+        raise RequestError(f"{command}: the program is running; pause it or stop at a breakpoint first")
+
+    def describe_exception(self, exc: BaseException) -> str:
+        """`str(exc)` is user code: it runs on the stopped thread, under a deadline."""
+        result = self.presenter.call_user(lambda: str(exc), 1.0)
+        if result.timed_out:
+            return f"{type(exc).__qualname__}: <str() timed out>"
+        if result.error is not None:
+            return f"{type(exc).__qualname__}: <str() failed: {result.error}>"
+        return str(result.value)
+
     def locals_of(self, ref: FrameRef) -> Any:
         """The frame's locals, snapshotted once per stop (3.12's f_locals re-snapshots and
         would lose pending writes; 3.13's proxy must not be kept)."""
@@ -210,8 +280,38 @@ class DebugSession:
         return thread_id
 
 
+# The debugger's own packages: never shown as the user's sources.
+_OWN_DIRS = (
+    os.path.dirname(os.path.abspath(engine.__file__)) + os.sep,
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
+)
+
 # The frames that run the program's module code (runpy) are the launcher's, not the user's.
 _LAUNCHER_FILES = frozenset({"<frozen runpy>", runpy.__file__})
+
+
+# Every debugging operation the audit log records (with `log_all_operations` or `auditLog`).
+AUDITED_REQUESTS = frozenset(
+    {
+        "initialize", "launch", "attach", "disconnect", "terminate", "setBreakpoints",
+        "setFunctionBreakpoints", "setExceptionBreakpoints", "evaluate", "setVariable",
+        "setExpression", "goto", "stepIn", "next", "stepOut", "continue", "pause",
+    }
+)
+
+
+def _audit_details(request: Request) -> dict[str, Any]:
+    a = request.arguments
+    details: dict[str, Any] = {}
+    for key in ("expression", "context", "name", "value", "threadId", "frameId", "targetId", "terminateDebuggee"):
+        if key in a:
+            details[key] = a[key]
+    source = a.get("source")
+    if isinstance(source, dict) and "path" in source:
+        details["path"] = source["path"]
+    if isinstance(a.get("breakpoints"), list):
+        details["lines"] = [b.get("line") for b in a["breakpoints"] if isinstance(b, dict)]
+    return details
 
 
 def _source(path: str) -> dict[str, Any]:
@@ -242,12 +342,43 @@ def initialize(s: DebugSession, r: Request) -> dict[str, Any]:
 
 def _apply_options(s: DebugSession, r: Request) -> None:
     a = r.arguments
+    _apply_safety_options(s, r)
     s.options.stop_on_entry = bool(a.get("stopOnEntry", s.options.stop_on_entry))
     s.options.just_my_code = bool(a.get("justMyCode", s.options.just_my_code))
     s.debugger.set_just_my_code(s.options.just_my_code)
     if s.options.stop_on_entry and s.options.program and s.options.runs_program:
         s.debugger.stop_on_entry(s.options.program)
     s._pending_initialized = True
+
+
+def _apply_safety_options(s: DebugSession, r: Request) -> None:
+    """Security policy, redaction and audit options of launch/attach."""
+    a = r.arguments
+    if "securityPolicy" in a:
+        raw = a["securityPolicy"]
+        if not isinstance(raw, dict):
+            raise RequestError(f"{r.command}: arguments.securityPolicy must be an object")
+        try:
+            s.policy = SecurityPolicy.from_dict(raw)
+        except (TypeError, ValueError) as exc:
+            raise RequestError(f"{r.command}: arguments.securityPolicy: {exc}") from None
+    patterns = a.get("sensitivePatterns")
+    if patterns is not None:
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise RequestError(f"{r.command}: arguments.sensitivePatterns must be an array of strings")
+        s.redactor.set_patterns(patterns)
+    if a.get("redactSecrets") is False:
+        s.redactor.enabled = False
+        s.notices.append(
+            "dap-server: secret redaction is OFF for this session (redactSecrets: false): "
+            "values are shown exactly as they are in the program.\n"
+        )
+    audit_path = a.get("auditLog")
+    if audit_path is not None and not isinstance(audit_path, str):
+        raise RequestError(f"{r.command}: arguments.auditLog must be a file path")
+    if audit_path or s.policy.log_all_operations:
+        path = audit_path or os.path.join(os.getcwd(), f"dap-server-audit-{os.getpid()}.jsonl")
+        s.audit = AuditLog(path, redactor=s.redactor, client=str(s.client.get("clientID", "unknown")))
 
 
 @TABLE.command("launch")
@@ -476,3 +607,146 @@ def variables(s: DebugSession, r: Request) -> dict[str, Any]:
         return {"variables": s.variables.variables(ref, filter_, start, count, fmt)}
     except InvalidReferenceError as exc:
         raise RequestError(f"{cmd}: {exc}") from None
+
+
+# --- exceptions -------------------------------------------------------------------------------------
+
+
+def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> dict[str, Any]:
+    """DAP ExceptionDetails, chained causes included; redacted on the way out."""
+    import traceback
+
+    cls = type(exc)
+    message = s.presenter.redact(s.describe_exception(exc))
+    details: dict[str, Any] = {
+        "message": message,
+        "typeName": cls.__qualname__,
+        "fullTypeName": f"{cls.__module__}.{cls.__qualname__}" if cls.__module__ != "builtins" else cls.__qualname__,
+        "evaluateName": "__exception__",
+        "stackTrace": s.presenter.redact("".join(traceback.format_tb(exc.__traceback__))),
+    }
+    if depth < 8:
+        inner: list[dict[str, Any]] = []
+        chained = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+        if chained is not None:
+            inner.append(_exception_details(s, chained, depth + 1))
+        if isinstance(exc, BaseExceptionGroup):
+            inner.extend(_exception_details(s, e, depth + 1) for e in exc.exceptions[:20])
+        if inner:
+            details["innerException"] = inner
+    return details
+
+
+@TABLE.command("exceptionInfo", kind="inspection", capabilities=("supportsExceptionInfoRequest",))
+def exception_info(s: DebugSession, r: Request) -> dict[str, Any]:
+    thread_id = s.stopped_thread(r.arguments, r.command)
+    exc = s.debugger.exception(thread_id)
+    if exc is None:
+        raise RequestError(f"{r.command}: thread {thread_id} did not stop on an exception")
+    s.focus_thread = thread_id
+    details = _exception_details(s, exc)
+    return {
+        "exceptionId": details["fullTypeName"],
+        "description": details["message"],
+        "breakMode": "unhandled" if s.stop_descriptions.get(thread_id) == "Uncaught exception" else "always",
+        "details": details,
+    }
+
+
+# --- navigation ------------------------------------------------------------------------------------
+
+
+@TABLE.command("stepInTargets", kind="inspection", capabilities=("supportsStepInTargetsRequest",))
+def step_in_targets(s: DebugSession, r: Request) -> dict[str, Any]:
+    ref = s.frame(arg(r.arguments, "frameId", int, command=r.command), r.command)
+    targets = s.debugger.step_in_targets(ref.thread_id, ref.frame)
+    return {"targets": [{"id": tid, "label": label} for tid, label in targets]}
+
+
+@TABLE.command("gotoTargets", kind="inspection", capabilities=("supportsGotoTargetsRequest",))
+def goto_targets(s: DebugSession, r: Request) -> dict[str, Any]:
+    path = os.path.abspath(arg(r.arguments, "source.path", str, command=r.command))
+    line = arg(r.arguments, "line", int, command=r.command)
+    lines = s.debugger.breakpoint_locations(path, line, line)
+    # The target id is the line itself: goto then jumps there in the frame that asks.
+    return {"targets": [{"id": n, "label": f"line {n}", "line": n} for n in lines[:1]]}
+
+
+@TABLE.command("goto", kind="control")
+def goto(s: DebugSession, r: Request) -> None:
+    thread_id = s.stopped_thread(r.arguments, r.command)
+    line = arg(r.arguments, "targetId", int, command=r.command)
+    s.invalidate()
+    try:
+        s.debugger.goto(thread_id, line)
+    except ValueError as exc:
+        raise RequestError(f"{r.command}: cannot jump to line {line}: {exc}") from None
+
+
+# --- sources -----------------------------------------------------------------------------------------
+
+
+@TABLE.command("source", kind="inspection")
+def source(s: DebugSession, r: Request) -> dict[str, Any]:
+    path = arg(r.arguments, "source.path", str, command=r.command, default=None)
+    if path is None:
+        raise RequestError(f"{r.command}: only sources with a path can be shown")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return {"content": f.read(), "mimeType": "text/x-python"}
+    except OSError as exc:
+        raise RequestError(f"{r.command}: cannot read {path}: {exc.strerror}") from None
+
+
+@TABLE.command("loadedSources", capabilities=("supportsLoadedSourcesRequest",))
+def loaded_sources(s: DebugSession, r: Request) -> dict[str, Any]:
+    paths = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py") and not path.startswith(_OWN_DIRS):
+            paths.add(os.path.abspath(path))
+    return {"sources": [_source(p) for p in sorted(paths)]}
+
+
+@TABLE.command("modules", capabilities=("supportsModulesRequest",))
+def modules(s: DebugSession, r: Request) -> dict[str, Any]:
+    start = arg(r.arguments, "startModule", int, command=r.command, default=0)
+    count = arg(r.arguments, "moduleCount", int, command=r.command, default=0)
+    names = sorted(n for n, m in list(sys.modules.items()) if m is not None)
+    chosen = names[start : start + count] if count else names[start:]
+    out = []
+    for name in chosen:
+        module = sys.modules.get(name)
+        entry: dict[str, Any] = {"id": name, "name": name}
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            entry["path"] = path
+        out.append(entry)
+    return {"modules": out, "totalModules": len(names)}
+
+
+# --- evaluation ------------------------------------------------------------------------------------
+
+
+@TABLE.command(
+    "evaluate",
+    kind="inspection",
+    capabilities=("supportsEvaluateForHovers", "supportsClipboardContext", "supportsValueFormattingOptions"),
+)
+def evaluate(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    expression = arg(r.arguments, "expression", str, command=cmd)
+    frame_id = arg(r.arguments, "frameId", int, command=cmd, default=None)
+    context = arg(r.arguments, "context", str, command=cmd, default="repl")
+    fmt = arg(r.arguments, "format", dict, command=cmd, default=None)
+    ref = s.frame(frame_id, cmd) if frame_id is not None else s.top_frame(cmd)
+    s.focus_thread = ref.thread_id
+    # Observe mode: even the console only evaluates without side effects.
+    s.evaluator.safe_contexts = SAFE_CONTEXTS | {"repl"} if s.policy.observe else SAFE_CONTEXTS
+    s.safe_evaluator.policy = s.policy
+    s.safe_evaluator.memory_limit = s.policy.memory_limit
+    timeout = s.policy.max_execution_time
+    try:
+        return s.evaluator.evaluate(expression, ref.frame, s.locals_of(ref), context, fmt, timeout=timeout)
+    except EvaluationError as exc:
+        raise RequestError(str(exc)) from None

@@ -35,6 +35,8 @@ from .presentation import Budget, UserCall, format_seconds
 from .variables import VariableStore
 
 __all__ = [
+    "CONTEXTS",
+    "SAFE_CONTEXTS",
     "EvalRequest",
     "EvaluationError",
     "Evaluator",
@@ -196,15 +198,20 @@ class Evaluator:
         if context not in CONTEXTS:
             context = "repl"  # the spec allows other strings; treat them as the console
         timeout = self.timeout if timeout is None else timeout
-        compiled = self._compile(expression, frame, statements=context == "repl")
+        # A safe context (hover, watch, and the console too in observe mode) takes expressions
+        # only, without await: both would run code the safe evaluator cannot vet.
+        safe = context in self.safe_contexts
+        compiled = self._compile(
+            expression, frame, statements=context == "repl" and not safe, allow_await=not safe
+        )
         g = frame.f_globals
         # Module-level frames: pass frame.f_globals as the snapshot; the code then runs in the
         # real namespace and nothing needs writing back.
         module_level = locals_snapshot is g
         ns: dict[str, Any] = g if module_level else dict(locals_snapshot)
 
-        if context in self.safe_contexts and compiled.body is None and not compiled.is_async:
-            assert compiled.value is not None
+        if safe:
+            assert compiled.value is not None and compiled.body is None
             value = self.safe_evaluator(
                 EvalRequest(
                     expression, compiled.value, frame, g, ns, context, timeout, self.call_user
@@ -238,8 +245,10 @@ class Evaluator:
 
     # -- compile ------------------------------------------------------------------------------
 
-    def _compile(self, source: str, frame: types.FrameType, *, statements: bool) -> _Compiled:
-        is_async_frame = bool(frame.f_code.co_flags & _ASYNC_FRAME_FLAGS)
+    def _compile(
+        self, source: str, frame: types.FrameType, *, statements: bool, allow_await: bool
+    ) -> _Compiled:
+        is_async_frame = allow_await and bool(frame.f_code.co_flags & _ASYNC_FRAME_FLAGS)
         flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if is_async_frame else 0
         try:
             code = compile(source.strip(), _FILENAME, "eval", flags, dont_inherit=True)
@@ -258,14 +267,18 @@ class Evaluator:
             # Like the interactive interpreter: a trailing expression is the result.
             tree.body.pop()
             last = tail.value
-        body_code = (
-            compile(tree, _FILENAME, "exec", flags, dont_inherit=True) if tree.body else None
-        )
-        value_code = (
-            compile(ast.Expression(last), _FILENAME, "eval", flags, dont_inherit=True)
-            if last is not None
-            else None
-        )
+        try:
+            # Some errors ('await' outside a function...) only show when compiling the AST.
+            body_code = (
+                compile(tree, _FILENAME, "exec", flags, dont_inherit=True) if tree.body else None
+            )
+            value_code = (
+                compile(ast.Expression(last), _FILENAME, "eval", flags, dont_inherit=True)
+                if last is not None
+                else None
+            )
+        except SyntaxError as exc:
+            raise EvaluationError(_syntax_message(exc)) from None
         is_async = any(c is not None and _is_async(c) for c in (body_code, value_code))
         return _Compiled(body_code, value_code, is_async)
 

@@ -164,6 +164,8 @@ def describe_exception(exc: BaseException, limit: int = 1000) -> str:
         message = "<unprintable>"
     if len(message) > limit:
         message = message[:limit] + "..."
+    if message.startswith(f"{name}: "):
+        return message  # the message already names its type (SecurityViolation does)
     return f"{name}: {message}" if message else name
 
 

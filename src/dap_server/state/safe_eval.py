@@ -84,8 +84,10 @@ from dap_server.state.redaction import (
 )
 
 __all__ = [
+    "Method",
     "SafeChild",
     "SafeResult",
+    "SideEffectFreeEvaluator",
     "evaluate_side_effect_free",
     "fork_available",
 ]
@@ -1181,3 +1183,53 @@ def _bind_builtin(descriptor: Any, obj: object, owner: type) -> Any:
     # on a class do not bind at all.
     get = getattr(type(descriptor), "__get__", None)
     return descriptor if get is None else get(descriptor, obj, owner)
+
+
+class SideEffectFreeEvaluator:
+    """The `state.evaluation.SafeEvaluator` seam backed by `evaluate_side_effect_free`.
+
+    The fork happens on the suspended thread (through `request.call_user`), so the child's only
+    thread is the one whose thread-locals and context variables the expression expects. The
+    result comes back as `PreRendered` text: there is no live object to expand.
+    """
+
+    def __init__(
+        self,
+        redactor: Redactor,
+        *,
+        policy: SecurityPolicy | None = None,
+        memory_limit: int | None = None,
+        method: Method = "auto",
+    ) -> None:
+        self.redactor = redactor
+        self.policy = policy
+        self.memory_limit = memory_limit
+        self.method = method
+
+    def __call__(self, request: Any, /) -> object:
+        from dap_server.state.evaluation import EvaluationError, PreRendered
+
+        def run() -> SafeResult:
+            return evaluate_side_effect_free(
+                request.expression,
+                request.globals,
+                request.locals,
+                timeout=request.timeout,
+                memory_limit=self.memory_limit,
+                policy=self.policy,
+                redactor=self.redactor,
+                method=self.method,
+            )
+
+        # The child enforces the deadline itself; the margin covers fork and reaping.
+        outcome = request.call_user(run, request.timeout + 2.0)
+        if outcome.timed_out:
+            raise EvaluationError(
+                f"evaluation exceeded its time limit of {float(request.timeout)} s"
+            )
+        if outcome.error is not None:
+            raise EvaluationError(outcome.error)
+        result: SafeResult = outcome.value
+        if not result.ok:
+            raise EvaluationError(result.error or "evaluation failed")
+        return PreRendered(result.value, result.type_name)
