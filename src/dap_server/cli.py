@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"dap-server {version('dap-server')} (Python {sys.version.split()[0]})")
         return 0
-    if sys.version_info < (3, 12):
+    if sys.version_info < (3, 12):  # noqa: UP036  (an old interpreter may still run this file)
         print("dap-server needs Python 3.12 or newer (sys.monitoring)", file=sys.stderr)
         return 2
     import anyio

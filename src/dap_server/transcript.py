@@ -16,8 +16,9 @@ from typing import Any, TextIO
 
 LOG_DIR_ENV = "DAP_SERVER_LOG_DIR"
 
-# Applied to every message before it is written, so secrets never reach a log file. The
-# safety layer installs the real redactor; by default nothing is changed.
+# Applied to every message before it is written, so secrets never reach a log file: launch
+# `env` values, evaluated expressions, variable values. A session with its own sensitive
+# patterns installs its redactor's `redact_structure`.
 Scrubber = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -25,7 +26,11 @@ class Transcript:
     def __init__(self, stream: TextIO, scrub: Scrubber | None = None) -> None:
         self._stream = stream
         self._lock = threading.Lock()
-        self.scrub = scrub
+        if scrub is None:
+            from dap_server.state.redaction import Redactor
+
+            scrub = Redactor().redact_structure
+        self.scrub: Scrubber = scrub
         self.path = getattr(stream, "name", "")
 
     @classmethod
@@ -41,7 +46,10 @@ class Transcript:
         return cls.open(directory, role) if directory else None
 
     def _write(self, kind: str, payload: str) -> None:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z"
+        stamp = (
+            time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+            + f".{int(time.time() * 1000) % 1000:03d}Z"
+        )
         with self._lock:
             try:
                 self._stream.write(f"{stamp} {kind} {payload}\n")
@@ -49,9 +57,7 @@ class Transcript:
                 pass  # a log that cannot be written must never break the session
 
     def record(self, direction: str, message: dict[str, Any]) -> None:
-        if self.scrub is not None:
-            message = self.scrub(message)
-        self._write(direction, json.dumps(message, default=repr))
+        self._write(direction, json.dumps(self.scrub(message), default=repr))
 
     def step(self, text: str) -> None:
         self._write("step", text)

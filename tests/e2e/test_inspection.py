@@ -19,10 +19,14 @@ def client() -> Iterator[DapClient]:
         yield c
     finally:
         c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(c.schema_errors)
+        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
+            c.schema_errors
+        )
 
 
-def stop_at(client: DapClient, marker: str, **options: object) -> tuple[int, list[dict[str, object]]]:
+def stop_at(
+    client: DapClient, marker: str, **options: object
+) -> tuple[int, list[dict[str, object]]]:
     client.launch(PROG, breakpoints={PROG: [line_of(PROG, marker)]}, **options)
     stopped = client.wait_event("stopped")
     return stopped["threadId"], client.stack(stopped["threadId"])
@@ -44,7 +48,10 @@ def test_step_over_into_out_land_on_exact_lines(client: DapClient) -> None:
     assert frames[0]["line"] in (line_of(PROG, "call-helper"), line_of(PROG, "after-call"))
     scopes = client.request("scopes", {"frameId": frames[0]["id"]})["scopes"]
     ref = scopes[0]["variablesReference"]
-    names = {v["name"]: v["value"] for v in client.request("variables", {"variablesReference": ref})["variables"]}
+    names = {
+        v["name"]: v["value"]
+        for v in client.request("variables", {"variablesReference": ref})["variables"]
+    }
     assert names["(return) helper"] == "6"
 
     while client.stack(tid)[0]["line"] != line_of(PROG, "after-call"):
@@ -59,11 +66,20 @@ def test_step_over_into_out_land_on_exact_lines(client: DapClient) -> None:
 def test_evaluate_repl_expression_statement_and_error(client: DapClient) -> None:
     tid, frames = stop_at(client, "print")
     fid = frames[0]["id"]
-    result = client.request("evaluate", {"expression": "total * 10", "frameId": fid, "context": "repl"})
+    result = client.request(
+        "evaluate", {"expression": "total * 10", "frameId": fid, "context": "repl"}
+    )
     assert (result["result"], result["type"]) == ("70", "int")
     client.request("evaluate", {"expression": "total = 41", "frameId": fid, "context": "repl"})
-    assert client.request("evaluate", {"expression": "total", "frameId": fid, "context": "repl"})["result"] == "41"
-    message = client.request_error("evaluate", {"expression": "undefined_name + 1", "frameId": fid, "context": "repl"})
+    assert (
+        client.request("evaluate", {"expression": "total", "frameId": fid, "context": "repl"})[
+            "result"
+        ]
+        == "41"
+    )
+    message = client.request_error(
+        "evaluate", {"expression": "undefined_name + 1", "frameId": fid, "context": "repl"}
+    )
     assert message == "NameError: name 'undefined_name' is not defined"
     # the assignment stuck in the frame: the program prints the new value
     client.request("continue", {"threadId": tid})
@@ -72,28 +88,37 @@ def test_evaluate_repl_expression_statement_and_error(client: DapClient) -> None
 
 
 def test_hover_never_changes_the_program(client: DapClient) -> None:
-    tid, frames = stop_at(client, "print")
+    _, frames = stop_at(client, "print")
     fid = frames[0]["id"]
-    hover = client.request("evaluate", {"expression": "items.append(99) or len(items)", "frameId": fid, "context": "hover"})
+    hover = client.request(
+        "evaluate",
+        {"expression": "items.append(99) or len(items)", "frameId": fid, "context": "hover"},
+    )
     assert hover["result"] == "4"  # evaluated on a copy...
     repl = client.request("evaluate", {"expression": "items", "frameId": fid, "context": "repl"})
     assert repl["result"] == "[1, 2, 3]"  # ...the program's list is unchanged
 
 
 def test_secrets_are_redacted_everywhere(client: DapClient) -> None:
-    tid, frames = stop_at(client, "print")
+    _, frames = stop_at(client, "print")
     fid = frames[0]["id"]
     local_vars = client.locals(fid)
     assert local_vars["db_password"]["value"] == "[REDACTED]"
     assert local_vars["db_password"]["variablesReference"] == 0
     assert local_vars["conn"]["value"] == "'postgres://admin:[REDACTED]@db.example.com/prod'"
-    account = client.request("variables", {"variablesReference": local_vars["account"]["variablesReference"]})
+    account = client.request(
+        "variables", {"variablesReference": local_vars["account"]["variablesReference"]}
+    )
     attrs = {v["name"]: v["value"] for v in account["variables"]}
     assert attrs["api_key"] == "[REDACTED]"
     assert attrs["owner"] == "'ada'"
-    repl = client.request("evaluate", {"expression": "db_password", "frameId": fid, "context": "repl"})
+    repl = client.request(
+        "evaluate", {"expression": "db_password", "frameId": fid, "context": "repl"}
+    )
     assert repl["result"] == "[REDACTED]"
-    hover = client.request_error("evaluate", {"expression": "db_password[0:4]", "frameId": fid, "context": "hover"})
+    hover = client.request_error(
+        "evaluate", {"expression": "db_password[0:4]", "frameId": fid, "context": "hover"}
+    )
     assert "db_password" in hover and "sensitive" in hover
 
 
@@ -120,15 +145,27 @@ def test_exception_breakpoints_and_exception_info(client: DapClient) -> None:
 
 
 def test_observe_mode_refuses_mutation(client: DapClient) -> None:
-    tid, frames = stop_at(client, "print", securityPolicy={"observe": True})
+    _, frames = stop_at(client, "print", securityPolicy={"observe": True})
     fid = frames[0]["id"]
-    message = client.request_error("evaluate", {"expression": "total = 0", "frameId": fid, "context": "repl"})
+    message = client.request_error(
+        "evaluate", {"expression": "total = 0", "frameId": fid, "context": "repl"}
+    )
     assert "observe mode" in message
-    assert client.request("evaluate", {"expression": "total + 1", "frameId": fid, "context": "repl"})["result"] == "8"
+    assert (
+        client.request("evaluate", {"expression": "total + 1", "frameId": fid, "context": "repl"})[
+            "result"
+        ]
+        == "8"
+    )
 
 
 def test_policy_refuses_file_access_in_evaluation(client: DapClient) -> None:
-    tid, frames = stop_at(client, "print", securityPolicy={"allow_file_access": False})
+    _, frames = stop_at(client, "print", securityPolicy={"allow_file_access": False})
     fid = frames[0]["id"]
-    message = client.request_error("evaluate", {"expression": "open('/etc/hostname').read()", "frameId": fid, "context": "repl"})
-    assert message.startswith("SecurityViolation: file access refused by the security policy: open('/etc/hostname'")
+    message = client.request_error(
+        "evaluate",
+        {"expression": "open('/etc/hostname').read()", "frameId": fid, "context": "repl"},
+    )
+    assert message.startswith(
+        "SecurityViolation: file access refused by the security policy: open('/etc/hostname'"
+    )

@@ -24,21 +24,32 @@ def client() -> Iterator[DapClient]:
         yield c
     finally:
         c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(c.schema_errors)
+        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
+            c.schema_errors
+        )
 
 
 def test_initialize_answers_with_capabilities(client: DapClient) -> None:
     caps = client.initialize()
     assert caps["supportsConfigurationDoneRequest"] is True
     assert caps["supportsConditionalBreakpoints"] is True
-    assert [f["filter"] for f in caps["exceptionBreakpointFilters"]] == ["raised", "uncaught", "userUnhandled"]
+    assert [f["filter"] for f in caps["exceptionBreakpointFilters"]] == [
+        "raised",
+        "uncaught",
+        "userUnhandled",
+    ]
 
 
 def test_breakpoint_stack_locals_continue_output_exit(client: DapClient) -> None:
     line = line_of(BASIC, "greet-print")
     bps = client.launch(BASIC, breakpoints={BASIC: [line]})
     assert bps[BASIC]["breakpoints"] == [
-        {"id": bps[BASIC]["breakpoints"][0]["id"], "verified": True, "line": line, "source": {"name": "basic.py", "path": BASIC}}
+        {
+            "id": bps[BASIC]["breakpoints"][0]["id"],
+            "verified": True,
+            "line": line,
+            "source": {"name": "basic.py", "path": BASIC},
+        }
     ]
 
     stopped = client.wait_event("stopped")
@@ -124,7 +135,10 @@ def test_program_that_raises_and_dies(client: DapClient) -> None:
 def test_missing_program_is_a_clear_error(client: DapClient, tmp_path: Path) -> None:
     client.initialize()
     missing = str(tmp_path / "nope.py")
-    assert client.request_error("launch", {"program": missing}) == f"launch: program '{missing}' does not exist"
+    assert (
+        client.request_error("launch", {"program": missing})
+        == f"launch: program '{missing}' does not exist"
+    )
 
 
 def test_syntax_error_is_a_clear_error(client: DapClient, tmp_path: Path) -> None:
@@ -136,7 +150,9 @@ def test_syntax_error_is_a_clear_error(client: DapClient, tmp_path: Path) -> Non
     assert "line 2" in message
 
 
-def test_interpreter_without_sys_monitoring_is_a_clear_error(client: DapClient, tmp_path: Path) -> None:
+def test_interpreter_without_sys_monitoring_is_a_clear_error(
+    client: DapClient, tmp_path: Path
+) -> None:
     old = Path(os.path.expanduser("~/.pyenv/versions/3.11.7/bin/python3"))
     if not old.exists():
         pytest.skip("no Python 3.11 interpreter on this machine")
@@ -188,3 +204,34 @@ def test_adapter_killed_takes_the_debuggee_down() -> None:
         time.sleep(0.02)  # polling the OS for a process to vanish; there is no event to wait on
     assert not _alive(pid), "the debuggee outlived its adapter"
     client.close()
+
+
+def test_log_dir_writes_redacted_transcripts(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    client = DapClient.adapter("--log-dir", str(logs))
+    try:
+        line = line_of(BASIC, "greet-print")
+        client.launch(BASIC, breakpoints={BASIC: [line]}, env={"API_TOKEN": "tok-9f8e7d6c5b4a", "PLAIN": "visible"})
+        stopped = client.wait_event("stopped")
+        client.request("continue", {"threadId": stopped["threadId"]})
+        client.wait_event("stopped")
+        client.request("continue", {"threadId": stopped["threadId"]})
+        client.wait_event("terminated")
+        client.request("disconnect")
+    finally:
+        client.close()
+    adapter_logs = list(logs.glob("adapter-*.log"))
+    debuggee_logs = list(logs.glob("debuggee-*.log"))
+    assert len(adapter_logs) == 1 and len(debuggee_logs) == 1
+    adapter_text = adapter_logs[0].read_text()
+    debuggee_text = debuggee_logs[0].read_text()
+    # every message and life-cycle step, timestamped
+    assert '"command":"launch"' in adapter_text.replace(" ", "")
+    assert "spawned debuggee pid" in adapter_text
+    assert '"event":"stopped"' in debuggee_text.replace(" ", "")
+    first = adapter_text.splitlines()[0]
+    assert first[:4].isdigit() and first[10] == "T"
+    # secrets never reach a log file
+    assert "tok-9f8e7d6c5b4a" not in adapter_text + debuggee_text
+    assert "visible" in adapter_text
+    assert (adapter_logs[0].stat().st_mode & 0o777) == 0o600

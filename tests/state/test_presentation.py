@@ -463,3 +463,15 @@ def test_datetime_goes_through_the_runner() -> None:
     # Its repr calls repr(tzinfo), which may be user code: so it is run as user code.
     assert p.render(datetime.date(2024, 1, 2)) == "datetime.date(2024, 1, 2)"
     assert calls == [0.2]
+
+
+def test_exception_message_naming_its_own_class_is_not_prefixed_twice() -> None:
+    from dap_server.state.presentation import describe_exception
+
+    class Violation(Exception):
+        def __str__(self) -> str:
+            return f"Violation: {self.args[0]}"
+
+    assert describe_exception(Violation("refused")) == "Violation: refused"
+    assert describe_exception(ValueError("x")) == "ValueError: x"
+    assert describe_exception(ValueError()) == "ValueError"

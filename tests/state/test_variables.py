@@ -79,7 +79,7 @@ def test_scopes_locals_globals_exception_and_return_value() -> None:
     store = make_store()
     frame, snap = locals_frame()
     exc = ValueError("boom")
-    scopes = store.scopes(frame, snap, exception=exc, return_value=42)
+    scopes = store.scopes(frame, snap, exception=exc, return_value=42, return_name="helper")
     assert [s["name"] for s in scopes] == ["Locals", "Globals", "Exception"]
     assert scopes[0]["presentationHint"] == "locals"
     assert scopes[0]["namedVariables"] == len(snap) + 1
@@ -87,7 +87,7 @@ def test_scopes_locals_globals_exception_and_return_value() -> None:
 
     loc = children(store, scopes[0]["variablesReference"])
     assert loc[0] == {
-        "name": "(return) locals_frame",
+        "name": "(return) helper",
         "type": "int",
         "value": "42",
         "variablesReference": 0,
@@ -617,3 +617,10 @@ def test_module_children() -> None:
     kids = by_name(children(store, store.register(mod, "mymod")))
     assert kids["x"]["evaluateName"] == "mymod.x"
     assert "function variables" in kids and "special variables" in kids
+
+
+def test_return_value_without_a_name() -> None:
+    store = make_store()
+    frame, snap = frame_of(a=1)
+    loc = store.scopes(frame, snap, return_value=None)[0]["variablesReference"]
+    assert children(store, loc)[0]["name"] == "(return)"

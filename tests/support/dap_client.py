@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from dap_server.wire.framing import FrameDecoder, FramingError, encode_message
-
 from tests.support.schema import assert_valid_message
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -30,7 +29,9 @@ class DapError(AssertionError):
 
 
 class DapClient:
-    def __init__(self, write: Callable[[bytes], None], read: Callable[[], bytes], close: Callable[[], None]) -> None:
+    def __init__(
+        self, write: Callable[[bytes], None], read: Callable[[], bytes], close: Callable[[], None]
+    ) -> None:
         self._write = write
         self._read = read
         self._close = close
@@ -107,7 +108,9 @@ class DapClient:
                 return
             for item in decoder.feed(data):
                 if isinstance(item, FramingError):
-                    self.schema_errors.append(f"undecodable message from the server: {item.message}")
+                    self.schema_errors.append(
+                        f"undecodable message from the server: {item.message}"
+                    )
                     continue
                 message = item
                 try:
@@ -123,7 +126,9 @@ class DapClient:
     def send(self, message: dict[str, Any]) -> None:
         self._write(encode_message(message))
 
-    def send_request(self, command: str, arguments: dict[str, Any] | None = None, **extra: Any) -> int:
+    def send_request(
+        self, command: str, arguments: dict[str, Any] | None = None, **extra: Any
+    ) -> int:
         with self._lock:
             self._seq += 1
             seq = self._seq
@@ -135,7 +140,9 @@ class DapClient:
 
     # -- waiting -----------------------------------------------------------------------------------
 
-    def _next(self, match: Callable[[dict[str, Any]], bool], timeout: float, what: str) -> dict[str, Any]:
+    def _next(
+        self, match: Callable[[dict[str, Any]], bool], timeout: float, what: str
+    ) -> dict[str, Any]:
         for i, msg in enumerate(self._pending):
             if match(msg):
                 return self._pending.pop(i)
@@ -149,13 +156,17 @@ class DapClient:
                 except queue.Empty:
                     continue
                 if msg is None:
-                    raise DapError(f"connection closed while waiting for {what}; received: {self._summary()}")
+                    raise DapError(
+                        f"connection closed while waiting for {what}; received: {self._summary()}"
+                    )
                 if match(msg):
                     return msg
                 self._pending.append(msg)
         finally:
             timer.cancel()
-        raise DapError(f"timed out after {timeout} s waiting for {what}; received: {self._summary()}")
+        raise DapError(
+            f"timed out after {timeout} s waiting for {what}; received: {self._summary()}"
+        )
 
     def _summary(self) -> str:
         parts = []
@@ -163,15 +174,24 @@ class DapClient:
             if m.get("type") == "event":
                 parts.append(f"event {m.get('event')} {m.get('body', '')}")
             else:
-                parts.append(f"{m.get('type')} {m.get('command')} success={m.get('success')} {m.get('message', '')}")
+                parts.append(
+                    f"{m.get('type')} {m.get('command')} success={m.get('success')} {m.get('message', '')}"
+                )
         return "\n  " + "\n  ".join(parts)
 
     def wait_response(self, seq: int, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
         return self._next(
-            lambda m: m.get("type") == "response" and m.get("request_seq") == seq, timeout, f"the response to request {seq}"
+            lambda m: m.get("type") == "response" and m.get("request_seq") == seq,
+            timeout,
+            f"the response to request {seq}",
         )
 
-    def request(self, command: str, arguments: dict[str, Any] | None = None, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    def request(
+        self,
+        command: str,
+        arguments: dict[str, Any] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> dict[str, Any]:
         """Sends a request and returns its response body; fails the test on an error response."""
         resp = self.wait_response(self.send_request(command, arguments), timeout)
         if not resp.get("success"):
@@ -179,7 +199,12 @@ class DapClient:
         body: dict[str, Any] = resp.get("body") or {}
         return body
 
-    def request_error(self, command: str, arguments: dict[str, Any] | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
+    def request_error(
+        self,
+        command: str,
+        arguments: dict[str, Any] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> str:
         """Sends a request that must fail; returns its error message."""
         resp = self.wait_response(self.send_request(command, arguments), timeout)
         if resp.get("success"):
@@ -187,10 +212,17 @@ class DapClient:
         return str(resp.get("message"))
 
     def wait_event(
-        self, name: str, timeout: float = DEFAULT_TIMEOUT, where: Callable[[dict[str, Any]], bool] | None = None
+        self,
+        name: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any]:
         def match(m: dict[str, Any]) -> bool:
-            return m.get("type") == "event" and m.get("event") == name and (where is None or where(m.get("body") or {}))
+            return (
+                m.get("type") == "event"
+                and m.get("event") == name
+                and (where is None or where(m.get("body") or {}))
+            )
 
         msg = self._next(match, timeout, f"event '{name}'")
         body: dict[str, Any] = msg.get("body") or {}
@@ -205,19 +237,32 @@ class DapClient:
         return "".join(
             m["body"]["output"]
             for m in self.messages
-            if m.get("event") == "output" and (category is None or m["body"].get("category") == category)
+            if m.get("event") == "output"
+            and (category is None or m["body"].get("category") == category)
         )
 
     def events(self, name: str) -> list[dict[str, Any]]:
-        return [m.get("body") or {} for m in self.messages if m.get("type") == "event" and m.get("event") == name]
+        return [
+            m.get("body") or {}
+            for m in self.messages
+            if m.get("type") == "event" and m.get("event") == name
+        ]
 
     # -- conversations ------------------------------------------------------------------------------
 
     def initialize(self, **extra: Any) -> dict[str, Any]:
         return self.request(
             "initialize",
-            {"clientID": "tests", "adapterID": "python", "linesStartAt1": True, "columnsStartAt1": True,
-             "pathFormat": "path", "supportsVariableType": True, "supportsVariablePaging": True, **extra},
+            {
+                "clientID": "tests",
+                "adapterID": "python",
+                "linesStartAt1": True,
+                "columnsStartAt1": True,
+                "pathFormat": "path",
+                "supportsVariableType": True,
+                "supportsVariablePaging": True,
+                **extra,
+            },
         )
 
     def launch(
@@ -235,7 +280,10 @@ class DapClient:
         self.wait_event("initialized")
         results = {}
         for path, lines in (breakpoints or {}).items():
-            results[path] = self.request("setBreakpoints", {"source": {"path": path}, "breakpoints": [{"line": n} for n in lines]})
+            results[path] = self.request(
+                "setBreakpoints",
+                {"source": {"path": path}, "breakpoints": [{"line": n} for n in lines]},
+            )
         self.request("configurationDone")
         resp = self.wait_response(launch_seq)
         if not resp.get("success"):
@@ -243,13 +291,18 @@ class DapClient:
         return results
 
     def stack(self, thread_id: int) -> list[dict[str, Any]]:
-        frames: list[dict[str, Any]] = self.request("stackTrace", {"threadId": thread_id})["stackFrames"]
+        frames: list[dict[str, Any]] = self.request("stackTrace", {"threadId": thread_id})[
+            "stackFrames"
+        ]
         return frames
 
     def locals(self, frame_id: int) -> dict[str, dict[str, Any]]:
         scopes = self.request("scopes", {"frameId": frame_id})["scopes"]
         ref = next(s["variablesReference"] for s in scopes if s["name"] == "Locals")
-        return {v["name"]: v for v in self.request("variables", {"variablesReference": ref})["variables"]}
+        return {
+            v["name"]: v
+            for v in self.request("variables", {"variablesReference": ref})["variables"]
+        }
 
     def close(self) -> None:
         self._close()

@@ -120,7 +120,9 @@ class LaunchConfig(_Common):
     def check_target(self) -> None:
         """Exactly one of program/module/code (checked here, not in a validator, so the
         message reaches the user as written rather than wrapped by pydantic)."""
-        given = [name for name in ("program", "module", "code") if getattr(self, name) not in (None, "")]
+        given = [
+            name for name in ("program", "module", "code") if getattr(self, name) not in (None, "")
+        ]
         if len(given) > 1:
             raise ConfigError(
                 "launch: 'program', 'module' and 'code' are mutually exclusive, but "

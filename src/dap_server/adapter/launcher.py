@@ -87,8 +87,16 @@ class DebuggeeProcess:
         self.signal(signal.SIGKILL)
 
 
-def debuggee_command(config: LaunchConfig, connect: tuple[str, int], log_dir: str | None) -> list[str]:
-    cmd = [*config.interpreter(sys.executable), "-m", "dap_server.debuggee", "--connect", f"{connect[0]}:{connect[1]}"]
+def debuggee_command(
+    config: LaunchConfig, connect: tuple[str, int], log_dir: str | None
+) -> list[str]:
+    cmd = [
+        *config.interpreter(sys.executable),
+        "-m",
+        "dap_server.debuggee",
+        "--connect",
+        f"{connect[0]}:{connect[1]}",
+    ]
     if config.stopOnEntry:
         cmd.append("--stop-on-entry")
     if not config.justMyCode:
@@ -113,7 +121,9 @@ def debuggee_environment(config: LaunchConfig, token: str) -> dict[str, str]:
     return env
 
 
-async def spawn(config: LaunchConfig, connect: tuple[str, int], log_dir: str | None) -> DebuggeeProcess:
+async def spawn(
+    config: LaunchConfig, connect: tuple[str, int], log_dir: str | None
+) -> DebuggeeProcess:
     if not config.program:
         raise LaunchError("launch: 'program' is required (the path of the Python file to run)")
     program = config.resolved_program()
@@ -133,7 +143,9 @@ async def spawn(config: LaunchConfig, connect: tuple[str, int], log_dir: str | N
             start_new_session=True,  # its own process group, so terminate ends children too
         )
     except OSError as exc:
-        raise LaunchError(f"launch: cannot start the interpreter {cmd[0]!r}: {exc.strerror or exc}") from exc
+        raise LaunchError(
+            f"launch: cannot start the interpreter {cmd[0]!r}: {exc.strerror or exc}"
+        ) from exc
     return DebuggeeProcess(process, token)
 
 

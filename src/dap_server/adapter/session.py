@@ -22,7 +22,13 @@ import anyio.abc
 from pydantic import ValidationError
 
 from dap_server.adapter.config import LaunchConfig
-from dap_server.adapter.launcher import DebuggeeProcess, LaunchError, describe_exit, hello_token, spawn
+from dap_server.adapter.launcher import (
+    DebuggeeProcess,
+    LaunchError,
+    describe_exit,
+    hello_token,
+    spawn,
+)
 from dap_server.debuggee.session import TABLE as DEBUGGEE_TABLE
 from dap_server.protocol.validation import MessageValidationError, validate_request
 from dap_server.transcript import Transcript
@@ -31,7 +37,9 @@ from dap_server.wire.framing import FramingError
 
 log = logging.getLogger("dap_server.adapter")
 
-AdapterHandler = Callable[["AdapterSession", dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any] | None]]
+AdapterHandler = Callable[
+    ["AdapterSession", dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any] | None]
+]
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,12 @@ class RequestFailed(Exception):
 
 
 class AdapterSession:
-    def __init__(self, editor: MessageStream, transcript: Transcript | None = None, log_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        editor: MessageStream,
+        transcript: Transcript | None = None,
+        log_dir: str | None = None,
+    ) -> None:
         self.editor = editor
         self.transcript = transcript
         self.log_dir = log_dir
@@ -108,7 +121,12 @@ class AdapterSession:
         await self.send(msg)
 
     async def respond(self, request: dict[str, Any], body: dict[str, Any] | None) -> None:
-        msg: dict[str, Any] = {"type": "response", "request_seq": request["seq"], "success": True, "command": request["command"]}
+        msg: dict[str, Any] = {
+            "type": "response",
+            "request_seq": request["seq"],
+            "success": True,
+            "command": request["command"],
+        }
         if body is not None:
             msg["body"] = body
         await self.send(msg)
@@ -181,24 +199,36 @@ class AdapterSession:
             await self.fail(message["seq"], command, f"unknown command '{command}'")
             return
         if self.debuggee is None:
-            await self.fail(message["seq"], command, f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)")
+            await self.fail(
+                message["seq"],
+                command,
+                f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)",
+            )
             return
         self._dseq += 1
         self._relayed[self._dseq] = (message["seq"], command)
         await self.debuggee.send({**message, "seq": self._dseq})
 
-    async def _run_own(self, cmd: AdapterCommand, request: dict[str, Any], arguments: dict[str, Any]) -> None:
+    async def _run_own(
+        self, cmd: AdapterCommand, request: dict[str, Any], arguments: dict[str, Any]
+    ) -> None:
         try:
             body = await cmd.handler(self, request, arguments)
         except (RequestFailed, LaunchError) as exc:
             await self.fail(request["seq"], request["command"], str(exc))
             return
         except ValidationError as exc:
-            await self.fail(request["seq"], request["command"], _validation_message(request["command"], exc))
+            await self.fail(
+                request["seq"], request["command"], _validation_message(request["command"], exc)
+            )
             return
         except Exception as exc:
             log.exception("adapter handler %s failed", request["command"])
-            await self.fail(request["seq"], request["command"], f"internal error in {request['command']}: {exc!r}")
+            await self.fail(
+                request["seq"],
+                request["command"],
+                f"internal error in {request['command']}: {exc!r}",
+            )
             return
         await self.respond(request, body)
         if request["command"] == "disconnect":
@@ -206,12 +236,16 @@ class AdapterSession:
 
     # -- the debuggee connection ---------------------------------------------------------------
 
-    async def debuggee_request(self, command: str, arguments: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
+    async def debuggee_request(
+        self, command: str, arguments: dict[str, Any], timeout: float = 30.0
+    ) -> dict[str, Any]:
         assert self.debuggee is not None
         self._dseq += 1
         slot: tuple[anyio.Event, list[dict[str, Any]]] = (anyio.Event(), [])
         self._own[self._dseq] = slot
-        await self.debuggee.send({"seq": self._dseq, "type": "request", "command": command, "arguments": arguments})
+        await self.debuggee.send(
+            {"seq": self._dseq, "type": "request", "command": command, "arguments": arguments}
+        )
         with anyio.fail_after(timeout):
             await slot[0].wait()
         return slot[1][0]
@@ -272,7 +306,9 @@ class AdapterSession:
             self._terminated_sent = True
             await self.event("terminated")
 
-    async def accept_debuggee(self, listener: socket.socket, process: DebuggeeProcess, timeout: float) -> MessageStream:
+    async def accept_debuggee(
+        self, listener: socket.socket, process: DebuggeeProcess, timeout: float
+    ) -> MessageStream:
         """Waits for the spawned debuggee to connect back and prove itself with its token."""
 
         async def exited_early() -> None:
@@ -281,7 +317,9 @@ class AdapterSession:
                 await process.output_done.wait()
             stderr = "".join(self._early_stderr).strip()
             detail = f":\n{stderr[-2000:]}" if stderr else ""
-            raise LaunchError(f"launch: the debuggee {describe_exit(code)} before the debugger could connect{detail}")
+            raise LaunchError(
+                f"launch: the debuggee {describe_exit(code)} before the debugger could connect{detail}"
+            )
 
         result: list[MessageStream] = []
 
@@ -347,7 +385,9 @@ def _validation_message(command: str, exc: ValidationError) -> str:
 
 
 @adapter_command("initialize")
-async def initialize(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+async def initialize(
+    s: AdapterSession, request: dict[str, Any], args: dict[str, Any]
+) -> dict[str, Any]:
     s.client_args = dict(args)
     return capabilities()
 
@@ -360,7 +400,9 @@ async def launch(s: AdapterSession, request: dict[str, Any], args: dict[str, Any
     s.config = config
     unknown = config.unknown_options()
     if unknown:
-        await s.output("console", f"dap-server: ignoring unknown launch options: {', '.join(unknown)}\n")
+        await s.output(
+            "console", f"dap-server: ignoring unknown launch options: {', '.join(unknown)}\n"
+        )
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(4)
@@ -425,5 +467,7 @@ async def run_stdio(log_dir: str | None) -> None:
 
     transcript = Transcript.from_env(log_dir, "adapter")
     async with open_stdio() as editor:
-        session = AdapterSession(editor, transcript, log_dir or os.environ.get("DAP_SERVER_LOG_DIR"))
+        session = AdapterSession(
+            editor, transcript, log_dir or os.environ.get("DAP_SERVER_LOG_DIR")
+        )
         await session.serve()

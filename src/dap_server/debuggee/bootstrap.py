@@ -1,32 +1,51 @@
-"""Joining a program that is already running: attach by process id, and in-code `listen`.
+"""Joining a program that is already running: attach by process id, and listening for clients.
 
 `connect_back` is what the injected bootstrap calls in the target process. It starts the
 engine and a server thread that connects to the adapter and returns at once: it runs as a
 pending call on the target's main thread, which must get back to the user's code quickly.
 It is idempotent: a second attach reuses the engine already running in the process.
+
+`listen` opens a DAP listener inside this process (`dap-server --listen`, `dap_server.listen()`,
+a child process waiting for its editor). Clients connect one at a time, straight from an editor
+(nvim-dap's `server` adapter) or through the adapter (`attach` + `connect`); each must present
+the access token first (see `access.py`). A client that leaves, with or without `disconnect`,
+leaves the program running with no breakpoints, and the next client can attach later.
 """
 
 from __future__ import annotations
 
+import _thread
 import os
+import sys
 import threading
+from dataclasses import dataclass, field
 
+from dap_server.auth import check_bind_address, generate_token, write_token_file
+from dap_server.debuggee.access import AccessGate, GatedTable
+from dap_server.debuggee.dispatch import CancelToken, Request
 from dap_server.debuggee.runner import DebuggeeHost
-from dap_server.debuggee.session import LaunchOptions
+from dap_server.debuggee.server import Connection
+from dap_server.debuggee.session import TABLE, LaunchOptions
+from dap_server.debuggee.session import disconnect as detach_session
 from dap_server.transcript import Transcript
-from dap_server.wire.sync_stream import connect_tcp
+from dap_server.wire.sync_stream import MessageSocket, TcpListener, connect_tcp, listen_tcp
 
 _lock = threading.Lock()
 _host: DebuggeeHost | None = None
+_listener: Listener | None = None
+
+# After a client asked to end the program (disconnect with terminateDebuggee), the program gets
+# a KeyboardInterrupt, and this long to run its `finally` blocks before it is ended for good.
+TERMINATE_GRACE = 3.0
 
 
-def host() -> DebuggeeHost:
+def host(options: LaunchOptions | None = None) -> DebuggeeHost:
     """The process's one debuggee host, created on first use."""
     global _host
     with _lock:
         if _host is None:
             transcript = Transcript.from_env(None, "debuggee")
-            _host = DebuggeeHost(LaunchOptions(program=None, runs_program=False), transcript)
+            _host = DebuggeeHost(options or LaunchOptions(program=None, runs_program=False), transcript)
         return _host
 
 
@@ -44,3 +63,162 @@ def connect_back(host_name: str, port: int, token: str) -> None:
 
     # Connecting may take a moment; the main thread returns to the program right away.
     threading.Thread(target=run, name="dap_server.connect", daemon=True).start()
+
+
+@dataclass
+class Listener:
+    """One listening socket in this process and the client currently served on it."""
+
+    host: DebuggeeHost
+    socket: TcpListener
+    token: str | None
+    # Set while a client is attached and has finished configuring (configurationDone).
+    configured: threading.Event = field(default_factory=threading.Event)
+    busy: threading.Lock = field(default_factory=threading.Lock)
+    connection: Connection | None = None
+    closed: bool = False
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self.socket.address
+
+    def start(self) -> None:
+        threading.Thread(target=self._accept_loop, name="dap_server.listen", daemon=True).start()
+
+    def _accept_loop(self) -> None:
+        assert self.host.session is not None
+        self.host.session.hide_current_thread()
+        while not self.closed:
+            try:
+                stream, _peer = self.socket.accept()
+            except OSError:
+                return  # closed
+            if not self.busy.acquire(blocking=False):
+                threading.Thread(target=_refuse, args=(stream,), name="dap_server.refuse", daemon=True).start()
+                continue
+            threading.Thread(target=self._serve, args=(stream,), name="dap_server.server", daemon=True).start()
+
+    def _serve(self, stream: MessageSocket) -> None:
+        session = self.host.session
+        assert session is not None
+        session.hide_current_thread()
+        try:
+            table = GatedTable(TABLE, AccessGate(self.token), after={"configurationDone": self._on_configured})
+            transcript = self.host.transcript
+            connection = Connection(stream, table, session, transcript.record if transcript else None)
+            self.connection = connection
+            session.outbox = connection.outbox
+            session.disconnected.clear()
+            session.terminate_requested = False
+            connection.serve()
+            session.outbox = None
+            self.connection = None
+            self.configured.clear()
+            if not session.disconnected.is_set():
+                # The client vanished without `disconnect`: detach exactly as if it had sent one,
+                # so the program runs on with no breakpoints and nobody stopped.
+                detach_session(session, Request(0, "disconnect", {}, CancelToken()))
+            if session.terminate_requested:
+                _end_program()
+        finally:
+            stream.close()
+            self.busy.release()
+
+    def _on_configured(self, request: Request) -> None:
+        self.configured.set()
+
+    def send_exit(self, code: int) -> None:
+        """The program ended: tell the client attached now, if any (its editor shows the code)."""
+        session = self.host.session
+        out = session.outbox if session is not None else None
+        if out is not None:
+            out.event("exited", {"exitCode": code})
+            out.event("terminated")
+
+    def close(self) -> None:
+        self.closed = True
+        self.socket.close()
+        connection = self.connection
+        if connection is not None:
+            connection.close()
+
+
+def _refuse(stream: MessageSocket) -> None:
+    """One client at a time: a second one gets a clear error instead of a silent hang."""
+    try:
+        message = stream.receive(timeout=5)
+        if isinstance(message, dict) and isinstance(message.get("seq"), int):
+            text = f"another client is already debugging process {os.getpid()}; disconnect it first"
+            stream.send(
+                {
+                    "seq": 1,
+                    "type": "response",
+                    "request_seq": message["seq"],
+                    "success": False,
+                    "command": str(message.get("command", "unknown")),
+                    "message": text,
+                    "body": {"error": {"id": 3, "format": text, "showUser": True}},
+                }
+            )
+    except (OSError, TimeoutError):
+        pass
+    finally:
+        stream.close()
+
+
+def _end_program() -> None:
+    """A client asked to end the program: KeyboardInterrupt first so `finally` blocks run."""
+    _thread.interrupt_main()
+
+    def kill() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(1)
+
+    timer = threading.Timer(TERMINATE_GRACE, kill)
+    timer.daemon = True
+    timer.start()
+
+
+def listen(
+    host_name: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    token: str | None = None,
+    no_token: bool = False,
+    token_file: str | None = None,
+    allow_remote: bool = False,
+    options: LaunchOptions | None = None,
+) -> Listener:
+    """Starts (once) the process's DAP listener; later calls return the same one.
+
+    Raises `dap_server.auth.BindAddressError` for a non-loopback host without `allow_remote`.
+    """
+    global _listener
+    with _lock:
+        if _listener is not None and not _listener.closed:
+            return _listener
+    check_bind_address(host_name, allow_remote)
+    h = host(options)
+    if no_token:
+        expected = None
+    elif token_file:
+        expected = write_token_file(token_file, token)
+    else:
+        expected = token or generate_token()
+    sock = listen_tcp(host_name, port)
+    listener = Listener(h, sock, expected)
+    with _lock:
+        if _listener is not None and not _listener.closed:  # lost a race with another thread
+            sock.close()
+            return _listener
+        _listener = listener
+    listener.start()
+    return listener
+
+
+def current_listener() -> Listener | None:
+    return _listener

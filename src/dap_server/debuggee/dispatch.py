@@ -104,7 +104,9 @@ class CommandTable:
         return caps
 
 
-def arg(args: Args, path: str, kind: type | tuple[type, ...], *, command: str, default: Any = ...) -> Any:
+def arg(
+    args: Args, path: str, kind: type | tuple[type, ...], *, command: str, default: Any = ...
+) -> Any:
     """Read `args[path]` (dotted path) checking its type; a clear error names the field."""
     current: Any = args
     for part in path.split("."):
@@ -124,6 +126,12 @@ def arg(args: Args, path: str, kind: type | tuple[type, ...], *, command: str, d
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {int: "an integer", str: "a string", bool: "a boolean", list: "an array", dict: "an object"}
+    names = {
+        int: "an integer",
+        str: "a string",
+        bool: "a boolean",
+        list: "an array",
+        dict: "an object",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -43,7 +43,9 @@ class RunnerArgs:
 def parse_args(argv: Sequence[str]) -> RunnerArgs:
     p = argparse.ArgumentParser(prog="python -m dap_server.debuggee")
     p.add_argument("--connect", required=True, metavar="HOST:PORT")
-    p.add_argument("--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token")
+    p.add_argument(
+        "--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token"
+    )
     p.add_argument("--stop-on-entry", action="store_true")
     p.add_argument("--no-just-my-code", action="store_true")
     p.add_argument("--log-dir")
@@ -77,10 +79,14 @@ class DebuggeeHost:
         if self.session is not None:
             self.session.on_engine_event(event)
 
-    def serve_in_background(self, stream: MessageSocket, on_lost: Callable[[], None] | None = None) -> Connection:
+    def serve_in_background(
+        self, stream: MessageSocket, on_lost: Callable[[], None] | None = None
+    ) -> Connection:
         assert self.session is not None
         session = self.session
-        connection = Connection(stream, TABLE, session, self.transcript.record if self.transcript else None)
+        connection = Connection(
+            stream, TABLE, session, self.transcript.record if self.transcript else None
+        )
         session.outbox = connection.outbox
 
         def run() -> None:
@@ -102,14 +108,23 @@ class DebuggeeHost:
 def main(argv: Sequence[str] | None = None) -> int:
     a = parse_args(sys.argv[1:] if argv is None else argv)
     transcript = Transcript.open(a.log_dir, "debuggee") if a.log_dir else None
-    options = LaunchOptions(program=a.program, stop_on_entry=a.stop_on_entry, just_my_code=a.just_my_code)
+    options = LaunchOptions(
+        program=a.program, stop_on_entry=a.stop_on_entry, just_my_code=a.just_my_code
+    )
     host = DebuggeeHost(options, transcript)
     assert host.session is not None
     if a.stop_on_entry:
         host.debugger.stop_on_entry(a.program)
     stream = connect_tcp(*a.connect)
     # The first message proves to the adapter that this connection is the debuggee it spawned.
-    stream.send({"seq": 0, "type": "event", "event": "dap_server.hello", "body": {"token": a.token, "pid": os.getpid()}})
+    stream.send(
+        {
+            "seq": 0,
+            "type": "event",
+            "event": "dap_server.hello",
+            "body": {"token": a.token, "pid": os.getpid()},
+        }
+    )
     finished = threading.Event()
 
     def adapter_lost() -> None:

@@ -116,7 +116,9 @@ class Connection:
 
     def serve(self) -> None:
         """Runs on the calling thread (a hidden debugger thread) until the connection ends."""
-        worker = threading.Thread(target=self._inspection_loop, name="dap_server.inspect", daemon=True)
+        worker = threading.Thread(
+            target=self._inspection_loop, name="dap_server.inspect", daemon=True
+        )
         worker.start()
         try:
             while not self.done.is_set():

@@ -19,10 +19,10 @@ from typing import Any
 import engine
 from dap_server.debuggee.dispatch import CommandTable, Request, RequestError, arg
 from dap_server.debuggee.server import Outbox
-from dap_server.state.presentation import Presenter, UserCall
 from dap_server.state.audit import AuditLog
-from dap_server.state.policy import SecurityPolicy, SecurityViolation, check_request_allowed, guard
 from dap_server.state.evaluation import SAFE_CONTEXTS, EvaluationError, Evaluator
+from dap_server.state.policy import SecurityPolicy, SecurityViolation, check_request_allowed, guard
+from dap_server.state.presentation import Presenter, UserCall
 from dap_server.state.redaction import Redactor
 from dap_server.state.safe_eval import SideEffectFreeEvaluator
 from dap_server.state.variables import InvalidReferenceError, VariableStore
@@ -105,12 +105,16 @@ class DebugSession:
         # Console messages for the user, sent once the client is ready for events.
         self.notices: list[str] = []
         self.redactor = Redactor()
-        self.presenter = Presenter(UserCall(self.run_user_code, (engine.EvaluationTimeout,)), self.redactor)
+        self.presenter = Presenter(
+            UserCall(self.run_user_code, (engine.EvaluationTimeout,)), self.redactor
+        )
         self.variables = VariableStore(self.presenter)
         self.policy = SecurityPolicy()
         self.audit: AuditLog | None = None
         self.safe_evaluator = SideEffectFreeEvaluator(self.redactor)
-        self.evaluator = Evaluator(self.variables, write_locals=self._write_locals, safe_evaluator=self.safe_evaluator)
+        self.evaluator = Evaluator(
+            self.variables, write_locals=self._write_locals, safe_evaluator=self.safe_evaluator
+        )
 
     # -- wiring -----------------------------------------------------------------------------
 
@@ -149,11 +153,16 @@ class DebugSession:
                     ob["line"] = event.line
                 out.event("output", ob)
             case engine.BreakpointChanged():
-                out.event("breakpoint", {"reason": "changed", "breakpoint": _breakpoint(event.status)})
+                out.event(
+                    "breakpoint", {"reason": "changed", "breakpoint": _breakpoint(event.status)}
+                )
             case engine.EngineError():
                 out.event(
                     "output",
-                    {"category": "important", "output": f"debugger error (the program runs on): {event.message}\n"},
+                    {
+                        "category": "important",
+                        "output": f"debugger error (the program runs on): {event.message}\n",
+                    },
                 )
             case engine.Continued():
                 pass  # resumes are answered by the request that caused them
@@ -255,7 +264,9 @@ class DebugSession:
                 frames = self.debugger.frames(tid)
                 if frames:
                     return self.frame(self.frame_id(tid, frames[0]), command)
-        raise RequestError(f"{command}: the program is running; pause it or stop at a breakpoint first")
+        raise RequestError(
+            f"{command}: the program is running; pause it or stop at a breakpoint first"
+        )
 
     def describe_exception(self, exc: BaseException) -> str:
         """`str(exc)` is user code: it runs on the stopped thread, under a deadline."""
@@ -293,9 +304,23 @@ _LAUNCHER_FILES = frozenset({"<frozen runpy>", runpy.__file__})
 # Every debugging operation the audit log records (with `log_all_operations` or `auditLog`).
 AUDITED_REQUESTS = frozenset(
     {
-        "initialize", "launch", "attach", "disconnect", "terminate", "setBreakpoints",
-        "setFunctionBreakpoints", "setExceptionBreakpoints", "evaluate", "setVariable",
-        "setExpression", "goto", "stepIn", "next", "stepOut", "continue", "pause",
+        "initialize",
+        "launch",
+        "attach",
+        "disconnect",
+        "terminate",
+        "setBreakpoints",
+        "setFunctionBreakpoints",
+        "setExceptionBreakpoints",
+        "evaluate",
+        "setVariable",
+        "setExpression",
+        "goto",
+        "stepIn",
+        "next",
+        "stepOut",
+        "continue",
+        "pause",
     }
 )
 
@@ -303,7 +328,16 @@ AUDITED_REQUESTS = frozenset(
 def _audit_details(request: Request) -> dict[str, Any]:
     a = request.arguments
     details: dict[str, Any] = {}
-    for key in ("expression", "context", "name", "value", "threadId", "frameId", "targetId", "terminateDebuggee"):
+    for key in (
+        "expression",
+        "context",
+        "name",
+        "value",
+        "threadId",
+        "frameId",
+        "targetId",
+        "terminateDebuggee",
+    ):
         if key in a:
             details[key] = a[key]
     source = a.get("source")
@@ -365,7 +399,9 @@ def _apply_safety_options(s: DebugSession, r: Request) -> None:
     patterns = a.get("sensitivePatterns")
     if patterns is not None:
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise RequestError(f"{r.command}: arguments.sensitivePatterns must be an array of strings")
+            raise RequestError(
+                f"{r.command}: arguments.sensitivePatterns must be an array of strings"
+            )
         s.redactor.set_patterns(patterns)
     if a.get("redactSecrets") is False:
         s.redactor.enabled = False
@@ -378,7 +414,9 @@ def _apply_safety_options(s: DebugSession, r: Request) -> None:
         raise RequestError(f"{r.command}: arguments.auditLog must be a file path")
     if audit_path or s.policy.log_all_operations:
         path = audit_path or os.path.join(os.getcwd(), f"dap-server-audit-{os.getpid()}.jsonl")
-        s.audit = AuditLog(path, redactor=s.redactor, client=str(s.client.get("clientID", "unknown")))
+        s.audit = AuditLog(
+            path, redactor=s.redactor, client=str(s.client.get("clientID", "unknown"))
+        )
 
 
 @TABLE.command("launch")
@@ -396,7 +434,9 @@ def _check_compiles(program: str) -> None:
             source = f.read()
         compile(source, program, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        raise RequestError(f"launch: cannot run {program}: SyntaxError: {exc.msg} (line {exc.lineno})") from None
+        raise RequestError(
+            f"launch: cannot run {program}: SyntaxError: {exc.msg} (line {exc.lineno})"
+        ) from None
     except (OSError, ValueError) as exc:
         raise RequestError(f"launch: cannot run {program}: {exc}") from None
 
@@ -482,13 +522,19 @@ def set_exception_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
     specs: list[engine.ExceptionFilterSpec] = []
     for name in arg(r.arguments, "filters", list, command=cmd):
         if name not in known:
-            raise RequestError(f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})")
+            raise RequestError(
+                f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})"
+            )
         specs.append(engine.ExceptionFilterSpec(filter=name))
     for i, option in enumerate(arg(r.arguments, "filterOptions", list, command=cmd, default=[])):
         name = arg(option, "filterId", str, command=f"{cmd}: filterOptions[{i}]")
         if name not in known:
-            raise RequestError(f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})")
-        specs.append(engine.ExceptionFilterSpec(filter=name, condition=option.get("condition") or None))
+            raise RequestError(
+                f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})"
+            )
+        specs.append(
+            engine.ExceptionFilterSpec(filter=name, condition=option.get("condition") or None)
+        )
     s.debugger.set_exception_filters(specs)
     return {"breakpoints": [{"verified": True} for _ in specs]}
 
@@ -559,7 +605,9 @@ def pause(s: DebugSession, r: Request) -> None:
 @TABLE.command("stackTrace", kind="inspection", capabilities=("supportsDelayedStackTraceLoading",))
 def stack_trace(s: DebugSession, r: Request) -> dict[str, Any]:
     thread_id = s.stopped_thread(r.arguments, r.command)
-    frames = [f for f in s.debugger.frames(thread_id) if f.f_code.co_filename not in _LAUNCHER_FILES]
+    frames = [
+        f for f in s.debugger.frames(thread_id) if f.f_code.co_filename not in _LAUNCHER_FILES
+    ]
     start = arg(r.arguments, "startFrame", int, command=r.command, default=0)
     levels = arg(r.arguments, "levels", int, command=r.command, default=0)
     chosen = frames[start : start + levels] if levels > 0 else frames[start:]
@@ -621,7 +669,9 @@ def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> d
     details: dict[str, Any] = {
         "message": message,
         "typeName": cls.__qualname__,
-        "fullTypeName": f"{cls.__module__}.{cls.__qualname__}" if cls.__module__ != "builtins" else cls.__qualname__,
+        "fullTypeName": f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__module__ != "builtins"
+        else cls.__qualname__,
         "evaluateName": "__exception__",
         "stackTrace": s.presenter.redact("".join(traceback.format_tb(exc.__traceback__))),
     }
@@ -648,7 +698,9 @@ def exception_info(s: DebugSession, r: Request) -> dict[str, Any]:
     return {
         "exceptionId": details["fullTypeName"],
         "description": details["message"],
-        "breakMode": "unhandled" if s.stop_descriptions.get(thread_id) == "Uncaught exception" else "always",
+        "breakMode": "unhandled"
+        if s.stop_descriptions.get(thread_id) == "Uncaught exception"
+        else "always",
         "details": details,
     }
 
@@ -731,7 +783,11 @@ def modules(s: DebugSession, r: Request) -> dict[str, Any]:
 @TABLE.command(
     "evaluate",
     kind="inspection",
-    capabilities=("supportsEvaluateForHovers", "supportsClipboardContext", "supportsValueFormattingOptions"),
+    capabilities=(
+        "supportsEvaluateForHovers",
+        "supportsClipboardContext",
+        "supportsValueFormattingOptions",
+    ),
 )
 def evaluate(s: DebugSession, r: Request) -> dict[str, Any]:
     cmd = r.command
@@ -747,6 +803,8 @@ def evaluate(s: DebugSession, r: Request) -> dict[str, Any]:
     s.safe_evaluator.memory_limit = s.policy.memory_limit
     timeout = s.policy.max_execution_time
     try:
-        return s.evaluator.evaluate(expression, ref.frame, s.locals_of(ref), context, fmt, timeout=timeout)
+        return s.evaluator.evaluate(
+            expression, ref.frame, s.locals_of(ref), context, fmt, timeout=timeout
+        )
     except EvaluationError as exc:
         raise RequestError(str(exc)) from None

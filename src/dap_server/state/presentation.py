@@ -166,7 +166,11 @@ def describe_exception(exc: BaseException, limit: int = 1000) -> str:
         message = message[:limit] + "..."
     if message.startswith(f"{name}: "):
         return message  # the message already names its type (SecurityViolation does)
-    return f"{name}: {message}" if message else name
+    if not message:
+        return name
+    if message.startswith(f"{name}: "):
+        return message  # an exception whose str() already names its class (SecurityViolation)
+    return f"{name}: {message}"
 
 
 # --------------------------------------------------------------------------------------------

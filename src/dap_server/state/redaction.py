@@ -33,6 +33,7 @@ import re
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "DEFAULT_HARMLESS_WORDS",
@@ -455,6 +456,27 @@ class Redactor:
         if self.is_sensitive_name(name):
             return REDACTED
         return self.redact_text(text)
+
+    def redact_structure(self, value: Any, _depth: int = 0) -> Any:
+        """A copy of a JSON-like structure (a DAP message) safe for logs and transcripts: values
+        under sensitive keys are hidden, every string goes through `redact_text`. Keys the
+        protocol itself uses (`variablesReference`, `presentationHint`...) are never sensitive
+        names, so the message stays readable."""
+        if _depth > 32:
+            return REDACTED
+        if isinstance(value, dict):
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                if isinstance(key, str) and isinstance(item, str) and self.is_sensitive_name(key):
+                    out[key] = REDACTED if self.enabled else item
+                else:
+                    out[key] = self.redact_structure(item, _depth + 1)
+            return out
+        if isinstance(value, list):
+            return [self.redact_structure(item, _depth + 1) for item in value]
+        if isinstance(value, str):
+            return self.redact_text(value)
+        return value
 
     def redact_mapping(self, mapping: Mapping[str, str]) -> dict[str, str]:
         """A copy of `mapping` (environment, launch options) safe to log or put in a transcript."""

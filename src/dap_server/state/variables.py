@@ -356,10 +356,13 @@ class VariableStore:
         *,
         exception: BaseException | None = None,
         return_value: object = MISSING,
+        return_name: str | None = None,
     ) -> list[dict[str, Any]]:
         """`scopes` response body's `scopes`: Locals, Globals, and Exception when given.
 
-        `return_value` (after a step out) appears first in Locals as "(return) name".
+        `return_value` (after a step out or over a call) appears first in Locals as
+        "(return) <return_name>"; `return_name` is the name of the function that returned
+        (the frame shown is its caller, so it cannot be derived from `frame`).
         """
         gen = self._generation
         f_locals = frame_locals_snapshot
@@ -368,7 +371,7 @@ class VariableStore:
         if return_value is not MISSING:
             first.append(
                 _Child(
-                    f"(return) {frame.f_code.co_name}",
+                    f"(return) {return_name}" if return_name else "(return)",
                     return_value,
                     None,
                     kind=_kind_of(return_value),
