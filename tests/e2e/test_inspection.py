@@ -169,3 +169,42 @@ def test_policy_refuses_file_access_in_evaluation(client: DapClient) -> None:
     assert message.startswith(
         "SecurityViolation: file access refused by the security policy: open('/etc/hostname'"
     )
+
+
+def test_set_variable_and_expression_stick(client: DapClient) -> None:
+    tid, frames = stop_at(client, "print")
+    fid = frames[0]["id"]
+    scopes = client.request("scopes", {"frameId": fid})["scopes"]
+    locals_ref = scopes[0]["variablesReference"]
+    result = client.request("setVariable", {"variablesReference": locals_ref, "name": "total", "value": "100"})
+    assert (result["value"], result["type"]) == ("100", "int")
+    items_ref = client.locals(fid)["items"]["variablesReference"]
+    client.request("setVariable", {"variablesReference": items_ref, "name": "0", "value": "'first'"})
+    result = client.request("setExpression", {"expression": "items[1]", "value": "2 * 21", "frameId": fid})
+    assert result["value"] == "42"
+    bad = client.request_error("setVariable", {"variablesReference": locals_ref, "name": "nope", "value": "1"})
+    assert bad == f"setVariable: no variable named 'nope' under variablesReference {locals_ref}"
+    client.request("continue", {"threadId": tid})
+    client.wait_event("stopped")
+    assert "total 100 3\n" in client.output("stdout")
+    # after the resume, the old reference is stale: a clear error, never a wrong value
+    message = client.request_error("variables", {"variablesReference": items_ref})
+    assert "no longer valid" in message
+
+
+def test_completions_in_the_console(client: DapClient) -> None:
+    _, frames = stop_at(client, "print")
+    targets = client.request("completions", {"text": "acc", "column": 4, "frameId": frames[0]["id"]})["targets"]
+    assert "account" in [t["label"] for t in targets]
+    targets = client.request("completions", {"text": "account.ow", "column": 11, "frameId": frames[0]["id"]})["targets"]
+    assert [t["label"] for t in targets] == ["owner"]
+
+
+def test_bad_requests_get_errors_and_the_session_goes_on(client: DapClient) -> None:
+    tid, frames = stop_at(client, "print")
+    assert client.request_error("noSuchCommand", {}) == "unknown command 'noSuchCommand'"
+    message = client.request_error("stackTrace", {"threadId": "main"})
+    assert "threadId" in message
+    client.send_raw(b"Content-Length: 5\r\n\r\n{nope")
+    client.send_raw(b"Content-Length: 12\r\n\r\n[1, 2, 3, 4]")
+    assert client.stack(tid)[0]["line"] == line_of(PROG, "print")

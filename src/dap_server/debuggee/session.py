@@ -20,6 +20,7 @@ import engine
 from dap_server.debuggee.dispatch import CommandTable, Request, RequestError, arg
 from dap_server.debuggee.server import Outbox
 from dap_server.state.audit import AuditLog
+from dap_server.state.completions import completions
 from dap_server.state.evaluation import SAFE_CONTEXTS, EvaluationError, Evaluator
 from dap_server.state.policy import SecurityPolicy, SecurityViolation, check_request_allowed, guard
 from dap_server.state.presentation import Presenter, UserCall
@@ -104,6 +105,10 @@ class DebugSession:
         self.stop_descriptions: dict[int, str | None] = {}
         # Console messages for the user, sent once the client is ready for events.
         self.notices: list[str] = []
+        # thread id -> name of the function the last step started in
+        self.step_origin: dict[int, str] = {}
+        # the frame whose scopes were last asked for: setVariable assigns in it
+        self.focus_frame: FrameRef | None = None
         self.redactor = Redactor()
         self.presenter = Presenter(
             UserCall(self.run_user_code, (engine.EvaluationTimeout,)), self.redactor
@@ -574,6 +579,9 @@ def continue_(s: DebugSession, r: Request) -> dict[str, Any]:
 def _step(s: DebugSession, r: Request, kind: engine.StepKind) -> None:
     thread_id = s.stopped_thread(r.arguments, r.command)
     target = arg(r.arguments, "targetId", int, command=r.command, default=None)
+    frames = s.debugger.frames(thread_id)
+    # A step that leaves this function shows its return value as "(return) <name>".
+    s.step_origin[thread_id] = frames[0].f_code.co_name if frames else ""
     s.invalidate()
     s.debugger.step(thread_id, kind, target)
 
@@ -638,6 +646,8 @@ def scopes(s: DebugSession, r: Request) -> dict[str, Any]:
         has_value, value = s.debugger.return_value(ref.thread_id)
         if has_value:
             kwargs["return_value"] = value
+            kwargs["return_name"] = s.step_origin.get(ref.thread_id) or None
+    s.focus_frame = ref
     return {"scopes": s.variables.scopes(ref.frame, s.locals_of(ref), **kwargs)}
 
 
@@ -808,3 +818,81 @@ def evaluate(s: DebugSession, r: Request) -> dict[str, Any]:
         )
     except EvaluationError as exc:
         raise RequestError(str(exc)) from None
+
+
+# --- changing the program ----------------------------------------------------------------------------
+
+
+def _assign(s: DebugSession, ref: FrameRef, target: str, value: str, command: str) -> dict[str, Any]:
+    """`target = value` in the frame (through the console's statement path, so locals stick),
+    then the new value rendered as `evaluate` would."""
+    try:
+        compile(f"{target} = ({value})", "<setVariable>", "exec")
+    except SyntaxError as exc:
+        raise RequestError(f"{command}: cannot assign {value!r} to {target}: SyntaxError: {exc.msg}") from None
+    try:
+        s.evaluator.evaluate(f"{target} = ({value})", ref.frame, s.locals_of(ref), "repl")
+        body = s.evaluator.evaluate(target, ref.frame, s.locals_of(ref), "repl")
+    except EvaluationError as exc:
+        raise RequestError(f"{command}: {exc}") from None
+    out: dict[str, Any] = {"value": body["result"], "variablesReference": body.get("variablesReference", 0)}
+    for key in ("type", "namedVariables", "indexedVariables"):
+        if key in body:
+            out[key] = body[key]
+    return out
+
+
+@TABLE.command("setVariable", kind="inspection", capabilities=("supportsSetVariable",))
+def set_variable(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    ref_id = arg(r.arguments, "variablesReference", int, command=cmd)
+    name = arg(r.arguments, "name", str, command=cmd)
+    value = arg(r.arguments, "value", str, command=cmd)
+    if name.startswith("."):
+        raise RequestError(f"{cmd}: {name!r} is an interpreter-internal variable and cannot be set")
+    frame = s.focus_frame
+    if frame is None:
+        raise RequestError(f"{cmd}: ask for the frame's scopes first")
+    try:
+        children = s.variables.variables(ref_id)
+    except InvalidReferenceError as exc:
+        raise RequestError(f"{cmd}: {exc}") from None
+    child = next((c for c in children if c.get("name") == name), None)
+    if child is None:
+        raise RequestError(f"{cmd}: no variable named {name!r} under variablesReference {ref_id}")
+    if child.get("presentationHint", {}).get("attributes") and "readOnly" in child["presentationHint"]["attributes"]:
+        raise RequestError(f"{cmd}: {name!r} is read-only")
+    target = child.get("evaluateName")
+    if not target:
+        raise RequestError(f"{cmd}: {name!r} cannot be assigned (no expression reaches it)")
+    s.focus_thread = frame.thread_id
+    return _assign(s, frame, target, value, cmd)
+
+
+@TABLE.command("setExpression", kind="inspection", capabilities=("supportsSetExpression",))
+def set_expression(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    expression = arg(r.arguments, "expression", str, command=cmd)
+    value = arg(r.arguments, "value", str, command=cmd)
+    frame_id = arg(r.arguments, "frameId", int, command=cmd, default=None)
+    ref = s.frame(frame_id, cmd) if frame_id is not None else s.top_frame(cmd)
+    s.focus_thread = ref.thread_id
+    return _assign(s, ref, expression, value, cmd)
+
+
+@TABLE.command("completions", kind="inspection", capabilities=("supportsCompletionsRequest",))
+def completions_(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    text = arg(r.arguments, "text", str, command=cmd)
+    column = arg(r.arguments, "column", int, command=cmd)
+    frame_id = arg(r.arguments, "frameId", int, command=cmd, default=None)
+    ref = s.frame(frame_id, cmd) if frame_id is not None else s.top_frame(cmd)
+    items = completions(
+        text,
+        column,
+        ref.frame,
+        s.locals_of(ref),
+        redactor=s.redactor,
+        columns_start_at_1=bool(s.client.get("columnsStartAt1", True)),
+    )
+    return {"targets": items}
