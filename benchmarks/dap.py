@@ -58,6 +58,7 @@ class DapSession:
         self._inbox: list[Received] = []
         self._closed = False
         self._stdout: list[str] = []
+        self._program_stderr: list[str] = []
         self._reader = threading.Thread(target=self._read_loop, name="dap-reader", daemon=True)
         self._reader.start()
 
@@ -91,6 +92,8 @@ class DapSession:
                         out = msg.get("body") or {}
                         if out.get("category") == "stdout":
                             self._stdout.append(str(out.get("output", "")))
+                        elif out.get("category") == "stderr":
+                            self._program_stderr.append(str(out.get("output", "")))
                     self._inbox.append(Received(msg, at))
                     self._cond.notify_all()
         finally:
@@ -143,6 +146,53 @@ class DapSession:
             lambda m: m.get("type") == "event" and m.get("event") == name, timeout, f"event {name!r}"
         )
 
+    def wait_launch_started(self, launch_seq: int, timeout: float = 60.0) -> None:
+        """Waits for `initialized`, failing at once if the launch request is refused.
+
+        debugpy answers `launch` only after `configurationDone`, this project before
+        `initialized`: a successful answer is left in the inbox for `wait_response`.
+        """
+
+        def match(m: Message) -> bool:
+            if m.get("type") == "event":
+                return m.get("event") == "initialized"
+            return m.get("type") == "response" and m.get("request_seq") == launch_seq and not m.get("success")
+
+        got = self._take(match, timeout, "event 'initialized'")
+        if got.msg.get("type") == "response":
+            raise DapError(f"launch failed: {got.msg.get('message')}")
+
+    def wait_stdout_line(self, prefix: str, timeout: float = 60.0) -> str:
+        """The first complete stdout line starting with `prefix`.
+
+        Fails at once on a `stopped` event (these runs are meant never to stop), and soon after
+        `terminated` or the adapter's exit if the line has still not come (output may trail
+        the end of the program by a few messages, never by seconds).
+        """
+        deadline = time.monotonic() + timeout
+        ended: str | None = None
+        with self._cond:
+            while True:
+                for line in "".join(self._stdout).splitlines(keepends=True):
+                    if line.startswith(prefix) and line.endswith("\n"):
+                        return line.strip()
+                for item in self._inbox:
+                    if item.msg.get("type") != "event":
+                        continue
+                    if item.msg.get("event") == "stopped":
+                        raise DapError(f"the program stopped unexpectedly: {item.msg.get('body')}")
+                    if item.msg.get("event") == "terminated" and ended is None:
+                        ended = "the program ended"
+                        deadline = min(deadline, time.monotonic() + 2.0)
+                if self._closed and ended is None:
+                    ended = "the adapter closed"
+                    deadline = min(deadline, time.monotonic() + 0.5)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    why = ended or f"timed out after {timeout:g} s"
+                    raise DapError(f"{why} without printing its result{self._tail()}")
+                self._cond.wait(left)
+
     def request(self, command: str, arguments: Message | None = None, timeout: float = 60.0) -> Message:
         seq, _ = self.send_request(command, arguments)
         body: Message = self.wait_response(seq, timeout).msg.get("body") or {}
@@ -171,6 +221,9 @@ class DapSession:
             f"{m.msg.get('type')} {m.msg.get('event') or m.msg.get('command')}" for m in self._inbox[-8:]
         ]
         out = f"; pending: {recent}" if recent else ""
+        program_err = "".join(self._program_stderr)[-1500:].strip()
+        if program_err:
+            out += f"; program stderr: {program_err}"
         return out + (f"; adapter stderr: {err.strip()}" if err.strip() else "")
 
     # -- conversations -------------------------------------------------------------------

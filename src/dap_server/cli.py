@@ -1,6 +1,7 @@
 """Command line: `dap-server` / `python -m dap_server`.
 
 With no arguments it is the adapter speaking DAP on stdio, which is what editors start.
+With `--listen` it runs a program with the debugger listening for an editor to attach.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from dap_server.transcript import LOG_DIR_ENV
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dap-server",
+        usage=(
+            "dap-server [--log-dir DIR]\n"
+            "       dap-server --listen [HOST:]PORT [--wait-for-client] [--allow-remote]\n"
+            "                  [--token-file FILE | --no-token] (PROGRAM | -m MODULE | -c CODE) [ARGS...]"
+        ),
         description=(
             "A Debug Adapter Protocol server for Python 3.12+ on sys.monitoring. "
             "Without arguments it speaks DAP on stdin/stdout: point your editor's debug adapter "
-            "command at `dap-server` (or `python -m dap_server`)."
+            "command at `dap-server` (or `python -m dap_server`). With --listen it runs a program "
+            "with the debugger listening, for an editor to attach to (`attach` with "
+            '`"connect": {"host": ..., "port": ...}` and the access token).'
         ),
     )
     p.add_argument(
@@ -28,19 +36,69 @@ def build_parser() -> argparse.ArgumentParser:
         f"its debuggees to DIR (also: environment variable {LOG_DIR_ENV})",
     )
     p.add_argument("--version", action="store_true", help="print the version and exit")
+    listen = p.add_argument_group("listen mode")
+    listen.add_argument(
+        "--listen",
+        metavar="[HOST:]PORT",
+        help="run the program with the debugger listening on HOST:PORT (HOST is 127.0.0.1 unless "
+        "given; port 0 picks a free one). The address and access token are printed on stderr",
+    )
+    listen.add_argument(
+        "--wait-for-client",
+        action="store_true",
+        help="start the program only once a client has attached and set its breakpoints",
+    )
+    listen.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a HOST other than loopback (0.0.0.0, a public address): anyone who can reach "
+        "the port and knows the token can run any code in the program",
+    )
+    listen.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="write the access token to FILE (mode 0600) instead of printing it",
+    )
+    listen.add_argument(
+        "--no-token",
+        action="store_true",
+        help="accept clients without an access token (only where nobody else can reach the port)",
+    )
     return p
 
 
+_VALUE_OPTIONS = frozenset({"--log-dir", "--listen", "--token-file"})
+
+
+def _listen_requested(argv: Sequence[str]) -> bool:
+    """True when `--listen` comes before the program (after it, it is the program's own)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--listen" or arg.startswith("--listen="):
+            return True
+        if arg in ("--", "-m", "-c") or not arg.startswith("-"):
+            return False
+        i += 2 if arg in _VALUE_OPTIONS else 1
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if sys.version_info < (3, 12):  # noqa: UP036 - run by hand with an old `python -m dap_server`
+        print("dap-server needs Python 3.12 or newer (sys.monitoring)", file=sys.stderr)
+        return 2
+    if _listen_requested(args_list):
+        # The program runs in this very process, with the debugger's server listening.
+        from dap_server.debuggee.runner import main as run_listening
+
+        return run_listening(args_list, prog="dap-server")
+    args = build_parser().parse_args(args_list)
     if args.version:
         from importlib.metadata import version
 
         print(f"dap-server {version('dap-server')} (Python {sys.version.split()[0]})")
         return 0
-    if sys.version_info < (3, 12):  # noqa: UP036  (an old interpreter may still run this file)
-        print("dap-server needs Python 3.12 or newer (sys.monitoring)", file=sys.stderr)
-        return 2
     import anyio
 
     from dap_server.adapter.session import run_stdio

@@ -103,6 +103,7 @@ class Breakpoint:
         "log_parts",
         "name",
         "path",
+        "reported",
         "requested_line",
         "verified",
     )
@@ -127,6 +128,9 @@ class Breakpoint:
         self.line: int | None = None  # where it binds (the requested line or the next with code)
         self.hits = 0
         self.verified = False
+        # (verified, line) as last told to the user: a late bind says something only if it
+        # differs, so a breakpoint predicted from source does not flicker when its code loads.
+        self.reported: tuple[bool, int | None] | None = None
         self.error: str | None = None  # a reason the breakpoint can never work as written
         self.condition_source = condition or None
         self.condition: CodeType | None = None

@@ -120,14 +120,49 @@ def codes_with_line(codes: Iterable[CodeType], line: int) -> list[CodeType]:
     return [c for c in codes if line in event_lines(c)]
 
 
-def compile_file(path: str) -> CodeType | None:
-    """The module code compiled from the file on disk, to predict binding before it loads."""
+# path -> ((mtime_ns, size), code objects, reason when there are none). Compiling is the
+# expensive part of predicting where a breakpoint binds; editors resend a file's breakpoints on
+# every change, so the same file is asked about again and again until it is edited.
+_source_cache: dict[str, tuple[tuple[int, int], tuple[CodeType, ...], str | None]] = {}
+
+
+def source_codes(path: str) -> tuple[tuple[CodeType, ...], str | None]:
+    """Every code object compiled (never run) from the file on disk, or why there are none.
+
+    Cached per path, size and modification time, so an edited file is compiled again.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (), f"File not found on the debuggee side: {path}"
+    key = (st.st_mtime_ns, st.st_size)
+    cached = _source_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    codes: tuple[CodeType, ...] = ()
+    reason: str | None = None
     try:
         with open(path, "rb") as f:
             source = f.read()
-        return compile(source, path, "exec", dont_inherit=True)
-    except (OSError, SyntaxError, ValueError):
-        return None
+        codes = tuple(walk_code(compile(source, path, "exec", dont_inherit=True)))
+    except SyntaxError as exc:
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        reason = (
+            f"The file does not compile ({exc.msg}{where}): fix it; the breakpoint binds "
+            "when its code loads"
+        )
+    except (OSError, ValueError) as exc:
+        reason = f"Cannot read this file as Python source ({type(exc).__name__}: {exc})"
+    if len(_source_cache) > 2_000:
+        _source_cache.clear()
+    _source_cache[path] = (key, codes, reason)
+    return codes, reason
+
+
+def compile_file(path: str) -> CodeType | None:
+    """The module code compiled from the file on disk, to predict binding before it loads."""
+    codes, _reason = source_codes(path)
+    return codes[0] if codes else None
 
 
 def module_codes(module: ModuleType) -> list[CodeType]:

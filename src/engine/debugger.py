@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import linecache
+import os
 import queue
 import sys
 import threading
@@ -64,6 +65,18 @@ _PY_RETURN = _EV.PY_RETURN
 _PY_YIELD = _EV.PY_YIELD
 _RAISE = _EV.RAISE
 _PY_UNWIND = _EV.PY_UNWIND
+_EXCEPTION_HANDLED = _EV.EXCEPTION_HANDLED
+_ALL_EVENTS = (
+    _LINE,
+    _PY_START,
+    _PY_RESUME,
+    _PY_RETURN,
+    _PY_YIELD,
+    _RAISE,
+    _PY_UNWIND,
+    _EXCEPTION_HANDLED,
+)
+_CO_OPTIMIZED = 0x1
 _STEP_TARGET_EVENTS = _LINE | _PY_RETURN | _PY_YIELD | _PY_RESUME
 
 # 3.13+ emits no LINE event for a code object's first line when it sits on the `def`/`lambda`
@@ -137,8 +150,8 @@ class _ThreadState:
         "announced",
         "exception",
         "frame",
+        "hooked",
         "ident",
-        "last_raised",
         "name",
         "native_id",
         "pause",
@@ -164,34 +177,60 @@ class _ThreadState:
         self.pause = False
         self.announced = False
         self.targets: dict[int, str] = {}
-        # The exception last stopped at: RAISE fires again in every frame it unwinds through.
-        # A strong reference (built-in exceptions take no weak references); replaced by the
-        # next stop, dropped when the thread ends.
-        self.last_raised: BaseException | None = None
+        # Started through the patched Thread._bootstrap_inner, which reports its end. Threads
+        # that were running before start() and threads started by native code are not: their
+        # end is found by a liveness check in threads().
+        self.hooked = False
 
 
 class _FileBreakpoints:
     """The breakpoints of one file and the code objects known for it."""
 
-    __slots__ = ("breakpoints", "codes", "path", "source_codes")
+    __slots__ = ("breakpoints", "codes", "path")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.breakpoints: list[Breakpoint] = []
         self.codes: dict[int, CodeType] = {}  # id -> code: real, loaded code objects
-        self.source_codes: list[CodeType] | None = None  # compiled from disk, for prediction
 
 
 class _ExceptionFilter:
-    __slots__ = ("condition", "static_types")
+    __slots__ = ("condition", "names", "static_types", "uses_locals")
 
     def __init__(self, condition: CodeType | None, static_types: tuple[type, ...] | None) -> None:
         self.condition = condition
         self.static_types = static_types
+        # Names the condition looks up. When none is a local of the raising function, the
+        # condition needs no copy of the frame's locals (f_locals builds one on 3.12).
+        self.names = frozenset(condition.co_names) if condition is not None else frozenset()
+        # id(code) -> (code, whether the condition reads one of its locals). Keyed by id:
+        # hashing a code object hashes its whole content. The strong reference keeps the id
+        # from being reused; the table dies with the filter (set_exception_filters).
+        self.uses_locals: dict[int, tuple[CodeType, bool]] = {}
+
+    def needs_locals(self, code: CodeType) -> bool:
+        cached = self.uses_locals.get(id(code))
+        if cached is not None and cached[0] is code:
+            return cached[1]
+        names = self.names
+        uses = not (
+            code.co_flags & _CO_OPTIMIZED  # class bodies and module code: locals are a dict
+            and names.isdisjoint(code.co_varnames)
+            and names.isdisjoint(code.co_cellvars)
+            and names.isdisjoint(code.co_freevars)
+        )
+        if len(self.uses_locals) > 10_000:
+            self.uses_locals.clear()
+        self.uses_locals[id(code)] = (code, uses)
+        return uses
 
 
-# One entry of the LINE index: (code object, breakpoints bound at this line in it).
-_LineEntry = tuple[CodeType, tuple[Breakpoint, ...]]
+# One entry of the LINE index: (code object, breakpoints bound at this line in it, the condition
+# to test first when it is the only breakpoint there, else None, the entry of another code object
+# with a breakpoint at the same line number, else None). The condition lets the LINE callback
+# reject a miss with nothing but an eval; the chain (rather than a tuple of entries) spares the
+# callback a loop and its iterator allocation in the usual case of one code object per line.
+_LineEntry = tuple[CodeType, tuple[Breakpoint, ...], CodeType | None, "_LineEntry | None"]
 
 
 class Debugger:
@@ -213,8 +252,9 @@ class Debugger:
         self._errors = 0
 
         # -- read by callbacks without the lock: always replaced whole, never mutated --
-        # co_filename -> line -> entries; the LINE hot path.
-        self._line_index: dict[str, dict[int, tuple[_LineEntry, ...]]] = {}
+        # line -> entries of every file; the LINE hot path. Keyed by line alone (an int hashes
+        # to itself) and checked by code identity: one dict lookup per event.
+        self._line_index: dict[int, _LineEntry] = {}
         # co_filename of code objects that keep PY_START (first-line breakpoints on 3.13+).
         self._start_keep: dict[str, tuple[CodeType, ...]] = {}
         self._active = False  # some thread steps/pauses, or an entry stop is armed
@@ -236,6 +276,11 @@ class Debugger:
         self._raised: _ExceptionFilter | None = None
         self._uncaught: _ExceptionFilter | None = None
         self._user_unhandled: _ExceptionFilter | None = None
+        # thread ident -> the exception it last stopped at: RAISE fires again in every frame the
+        # exception unwinds through, and must not stop there again. A strong reference (built-in
+        # exceptions take no weak references) that pins the exception's frames and their
+        # locals, so EXCEPTION_HANDLED is on while any is held and drops it once handled.
+        self._held: dict[int, BaseException] = {}
 
         # -- local events: id(code) -> (code, reason -> mask) --
         self._local: dict[int, tuple[CodeType, dict[object, int]]] = {}
@@ -257,13 +302,14 @@ class Debugger:
             )
         _MON.use_tool_id(_TOOL, "engine")
         reg = _MON.register_callback
-        reg(_TOOL, _LINE, self._on_line)
+        reg(_TOOL, _LINE, _make_line_callback(self, {}))
         reg(_TOOL, _PY_START, self._on_start)
         reg(_TOOL, _PY_RESUME, self._on_resume)
         reg(_TOOL, _PY_RETURN, self._on_return)
         reg(_TOOL, _PY_YIELD, self._on_yield)
         reg(_TOOL, _RAISE, self._on_raise)
         reg(_TOOL, _PY_UNWIND, self._on_unwind)
+        reg(_TOOL, _EXCEPTION_HANDLED, self._on_handled)
         self._started = True
         for t in threading.enumerate():
             if t.ident is not None and t.native_id is not None:
@@ -299,7 +345,8 @@ class Debugger:
             self._local.clear()
             self._local_masks.clear()
             _MON.set_events(_TOOL, 0)
-            for event in (_LINE, _PY_START, _PY_RESUME, _PY_RETURN, _PY_YIELD, _RAISE, _PY_UNWIND):
+            self._held.clear()
+            for event in _ALL_EVENTS:
                 _MON.register_callback(_TOOL, event, None)
             _MON.free_tool_id(_TOOL)
         self._uninstall_thread_hooks()
@@ -311,7 +358,9 @@ class Debugger:
             self._threads.pop(ident, None)
 
     def set_just_my_code(self, enabled: bool) -> None:
-        self._just_my_code = enabled
+        with self._lock:
+            self._just_my_code = enabled
+            self._install_raise_callback()
 
     # ------------------------------------------------------------------ breakpoints
 
@@ -337,9 +386,6 @@ class Debugger:
             ]
             if fb.breakpoints:
                 self._files[canon] = fb
-                if fb.source_codes is None:
-                    module = _codeinfo.compile_file(path)
-                    fb.source_codes = list(_codeinfo.walk_code(module)) if module else []
                 self._find_loaded_code(fb)
             else:
                 self._files.pop(canon, None)
@@ -387,20 +433,20 @@ class Debugger:
             self._raised = filters.get("raised")
             self._uncaught = filters.get("uncaught")
             self._user_unhandled = filters.get("userUnhandled")
+            # What a previous filter stopped at no longer matters; let it (and its frames) go.
+            self._held.clear()
+            self._install_raise_callback()
             self._update_global()
 
     def breakpoint_locations(self, path: str, line: int, end_line: int | None = None) -> list[int]:
         """Lines in [line, end_line] (default: just `line`) where execution can stop."""
         canon = _codeinfo.canonical(path)
         last = line if end_line is None else end_line
-        with self._lock:
-            fb = self._files.get(canon)
-            codes: list[CodeType] = list(fb.codes.values()) if fb else []
-            if fb is not None and fb.source_codes:
-                codes.extend(fb.source_codes)
+        codes, _reason = _codeinfo.source_codes(canon)
         if not codes:
-            module = _codeinfo.compile_file(path)
-            codes = list(_codeinfo.walk_code(module)) if module else []
+            with self._lock:
+                fb = self._files.get(canon)
+                codes = tuple(fb.codes.values()) if fb else ()
         found: set[int] = set()
         for code in codes:
             found.update(n for n in _codeinfo.event_lines(code) if line <= n <= last)
@@ -423,10 +469,21 @@ class Debugger:
         ts.queue.put(("step", kind, target_id))
 
     def pause(self, thread_id: int | None = None) -> None:
+        """Stops the thread (all threads: None) at its next line of visible code.
+
+        LINE goes on the visible code already on its stack (a thread blocked in a C call or in
+        library code stops at the next line once it returns there) and PY_START/PY_RESUME on
+        everything it calls next. A thread with no visible code on its stack stops when it first
+        runs some; until then (for ever, if it never does) it runs on, and the user is told.
+        """
         frames = sys._current_frames()
+        waiting: list[str] = []
         with self._lock:
             if thread_id is None:
-                targets = [self._state_for(t) for t in threading.enumerate()]
+                targets = [
+                    self._state_for(t) for t in threading.enumerate() if not _is_hidden_thread(t)
+                ]
+                targets += [ts for ts in self._threads.values() if ts not in targets]
             else:
                 targets = [self._state_by_native(thread_id)]
             for ts in targets:
@@ -435,12 +492,25 @@ class Debugger:
                 ts.pause = True
                 f = frames.get(ts.ident)
                 key = ("pause", ts.ident)
+                visible = False
                 while f is not None:
                     if self._visible(f.f_code):
                         self._set_local(f.f_code, key, _LINE)
+                        visible = True
                     f = f.f_back
+                if not visible:
+                    waiting.append(f"{ts.name!r} ({ts.native_id})")
             self._refresh_active()
         _MON.restart_events()
+        if waiting:
+            self._emit(
+                Output(
+                    f"Pause: {'threads' if len(waiting) > 1 else 'thread'} {', '.join(waiting)}"
+                    " in library or native code: each pauses at its next line of your code, "
+                    "and keeps running as long as it runs none.\n",
+                    "console",
+                )
+            )
 
     def goto(self, thread_id: int, line: int) -> None:
         (ts,) = self._stopped_states(thread_id)
@@ -484,16 +554,30 @@ class Debugger:
     # ------------------------------------------------------------------ inspection
 
     def threads(self) -> list[tuple[int, str]]:
+        """The program's threads, (native id, name). Also reports the end of threads whose
+        exit nothing else sees (started by native code, or running before start())."""
         result: dict[int, str] = {}
+        gone: list[_ThreadState] = []
         with self._lock:
+            for ts in list(self._threads.values()):
+                if not ts.hooked and not ts.stopped and not _thread_alive(ts):
+                    del self._threads[ts.ident]
+                    self._forget_thread(ts)
+                    gone.append(ts)
+            gone_natives = {ts.native_id for ts in gone}
             for t in threading.enumerate():
                 if t.ident in self._hidden or t.native_id is None or _is_hidden_thread(t):
                     continue
+                if t.native_id in gone_natives or (
+                    isinstance(t, threading._DummyThread) and not _native_alive(t.native_id)
+                ):
+                    continue  # a dummy Thread object outlives the native thread it stood for
                 result[t.native_id] = t.name
-            alive = sys._current_frames()
             for ts in self._threads.values():
-                if ts.ident in alive and ts.native_id not in result:
+                if ts.native_id not in result and ts.ident not in self._hidden:
                     result[ts.native_id] = ts.name
+        for ts in gone:
+            self._emit(ThreadExited(ts.native_id))
         return sorted(result.items())
 
     def is_stopped(self, thread_id: int) -> bool:
@@ -559,18 +643,15 @@ class Debugger:
     # ================================================================== callbacks (hot)
 
     def _on_line(self, code: CodeType, line: int) -> object:
+        """LINE while some thread steps or pauses (see _make_line_callback for the usual one)."""
         try:
             if self._active:
                 return self._line_slow(code, line, _getframe(1))
-            by_line = self._line_index.get(code.co_filename)
-            if by_line is not None:
-                entries = by_line.get(line)
-                if entries is not None:
-                    for entry_code, bps in entries:
-                        if entry_code is code:
-                            self._hit(bps, _getframe(1))
-                            return None
-            return _DISABLE
+            bps = _line_breakpoints(self._line_index, code, line)
+            if bps is None:
+                return _DISABLE
+            self._hit(bps, _getframe(1))
+            return None
         except Exception:
             self._bug("LINE")
             return None
@@ -647,33 +728,60 @@ class Debugger:
         return None
 
     def _on_raise(self, code: CodeType, offset: int, exc: BaseException) -> object:
+        """RAISE without the per-filter closure (see _make_raise_callback for the usual one)."""
         # RAISE can only be enabled globally and must never return DISABLE.
         try:
-            flt = self._raised
-            if flt is None or _get_ident() in self._hidden:
+            if self._raised is None or self._held.get(_get_ident()) is exc:
                 return None
             kind = self._paths.kind(code.co_filename)
             if kind == HIDDEN or (kind == LIBRARY and self._just_my_code):
                 return None
-            if isinstance(exc, _CONTROL_FLOW) or _is_clean_exit(exc):
-                return None
-            ts = self._state_current()
-            if ts.last_raised is exc:
-                return None
-            frame = _getframe(1)
-            if not self._exception_matches(flt, exc, frame):
-                return None
-            ts.last_raised = exc
-            self._suspend(
-                ts,
-                frame,
-                "exception",
-                exc=exc,
-                description="Exception raised",
-                text=_exception_text(exc),
-            )
+            if not isinstance(exc, _CONTROL_FLOW):
+                self._raise_candidate(exc, _getframe(1), None)
         except Exception:
             self._bug("RAISE")
+        return None
+
+    def _raise_candidate(self, exc: BaseException, frame: FrameType, verdict: object) -> None:
+        """An exception in visible code that the cheap checks let through.
+
+        `verdict`: None when the filter is still to be tested, else what its condition gave
+        (a true value, or the exception the condition raised).
+        """
+        flt = self._raised
+        ident = _get_ident()
+        if flt is None or ident in self._hidden or _is_clean_exit(exc):
+            return
+        if verdict is None:
+            if not self._exception_matches(flt, exc, frame):
+                return
+        elif not self._condition_verdict(verdict, exc):
+            return
+        ts = self._state_current()
+        with self._lock:
+            self._held[ident] = exc
+            self._update_global()
+        self._suspend(
+            ts,
+            frame,
+            "exception",
+            exc=exc,
+            description="Exception raised",
+            text=_exception_text(exc),
+        )
+
+    def _on_handled(self, code: CodeType, offset: int, exc: BaseException) -> object:
+        # On only while an exception is held after a `raised` stop: once it is handled, RAISE
+        # cannot fire for it again, so the reference (and the frames it pins) can go.
+        try:
+            ident = _get_ident()
+            if self._held.get(ident) is exc:
+                with self._lock:
+                    if self._held.get(ident) is exc:
+                        del self._held[ident]
+                        self._update_global()
+        except Exception:
+            self._bug("EXCEPTION_HANDLED")
         return None
 
     def _on_unwind(self, code: CodeType, offset: int, exc: BaseException) -> object:
@@ -716,11 +824,9 @@ class Debugger:
         ident = _get_ident()
         if ident in self._hidden:
             return None
-        by_line = self._line_index.get(code.co_filename)
-        if by_line is not None:
-            for entry_code, bps in by_line.get(line, ()):
-                if entry_code is code and self._hit(bps, frame):
-                    return None
+        bps = _line_breakpoints(self._line_index, code, line)
+        if bps is not None and self._hit(bps, frame):
+            return None
         ts = self._threads.get(ident)
         if ts is not None:
             if ts.pause and self._visible(code):
@@ -784,22 +890,32 @@ class Debugger:
 
     # ================================================================== breakpoint hits
 
-    def _hit(self, bps: tuple[Breakpoint, ...], frame: FrameType) -> bool:
-        """Evaluates the breakpoints of a reached line; suspends if one says stop."""
+    def _hit(
+        self, bps: tuple[Breakpoint, ...], frame: FrameType, verdict: object = None
+    ) -> bool:
+        """Evaluates the breakpoints of a reached line; suspends if one says stop.
+
+        `verdict` is the outcome of the first breakpoint's condition when the LINE callback
+        already evaluated it (True, or the exception it raised): never evaluate twice.
+        """
         ident = _get_ident()
         if ident in self._hidden or self._closed:
             return False
         stop_ids: list[int] = []
         reason: StopReason = "breakpoint"
-        for bp in bps:
+        for i, bp in enumerate(bps):
             if bp.condition is not None:
-                try:
-                    ok = bool(eval(bp.condition, frame.f_globals, frame.f_locals))
-                except Exception as exc:
+                outcome: object = verdict if i == 0 and verdict is not None else None
+                if outcome is None:
+                    try:
+                        outcome = bool(eval(bp.condition, frame.f_globals, frame.f_locals))
+                    except Exception as exc:
+                        outcome = exc
+                if isinstance(outcome, BaseException):
                     self._emit(
                         Output(
                             f"Breakpoint condition {bp.condition_source!r} raised "
-                            f"{type(exc).__name__}: {exc}; stopping.\n",
+                            f"{type(outcome).__name__}: {outcome}; stopping.\n",
                             "stderr",
                             frame.f_code.co_filename,
                             frame.f_lineno,
@@ -807,7 +923,7 @@ class Debugger:
                     )
                     stop_ids.append(bp.id)
                     continue
-                if not ok:
+                if not outcome:
                     continue
             with self._lock:
                 bp.hits += 1
@@ -965,6 +1081,14 @@ class Debugger:
     def _state_current(self) -> _ThreadState:
         ident = _get_ident()
         ts = self._threads.get(ident)
+        if ts is not None and not ts.hooked and ts.native_id != threading.get_native_id():
+            # A native thread ended unseen and a new one got its ident.
+            with self._lock:
+                if self._threads.get(ident) is ts:
+                    del self._threads[ident]
+                    self._forget_thread(ts)
+            self._emit(ThreadExited(ts.native_id))
+            ts = None
         if ts is None:
             ts = self._new_thread_state(ident)
         return ts
@@ -1045,7 +1169,17 @@ class Debugger:
             threading.excepthook = self._saved_excepthook
             self._saved_excepthook = None
 
+    def _forget_thread(self, ts: _ThreadState) -> None:
+        """A thread ended: drop what the engine kept for it. Under the lock."""
+        self._end_step(ts)
+        self._end_pause(ts)
+        if self._held.pop(ts.ident, None) is not None:
+            self._update_global()
+        self._refresh_active()
+
     def _thread_begins(self, thread: threading.Thread) -> None:
+        if self._closed:
+            return  # a thread started by a hook left over from a closed engine
         try:
             ident = _get_ident()
             if _is_hidden_thread(thread):
@@ -1054,6 +1188,7 @@ class Debugger:
             native = threading.get_native_id()
             ts = _ThreadState(ident, native, thread.name)
             ts.announced = True
+            ts.hooked = True
             with self._lock:
                 self._threads[ident] = ts
             self._emit(ThreadStarted(native, thread.name))
@@ -1067,10 +1202,8 @@ class Debugger:
                 self._hidden.discard(ident)
                 ts = self._threads.pop(ident, None)
                 if ts is not None:
-                    self._end_step(ts)
-                    self._end_pause(ts)
-                    self._refresh_active()
-            if ts is not None:
+                    self._forget_thread(ts)
+            if ts is not None and not self._closed:
                 self._emit(ThreadExited(ts.native_id))
         except Exception:
             self._bug("thread exit")
@@ -1111,41 +1244,53 @@ class Debugger:
             return []
         changed: list[BreakpointStatus] = []
         for bp in fb.breakpoints:
-            before = bp.line
-            status, verified_now = self._bind(fb, bp)
-            if verified_now or bp.line != before:
+            status, differs = self._bind(fb, bp)
+            if differs:
                 changed.append(status)
         if rebuild:
             self._rebuild()
         return changed
 
     def _bind(self, fb: _FileBreakpoints, bp: Breakpoint) -> tuple[BreakpointStatus, bool]:
-        """Binds `bp` to its line in the file's code; (status, became verified by this call)."""
-        was_verified = bp.verified
+        """Binds `bp` to its line; (status, whether it differs from what the user was told).
+
+        The file's source on disk is compiled (never run) to see where the line binds, so a
+        breakpoint in a module not imported yet is verified at once, as editors expect; the
+        real code objects bind it to the same line when they load (the LINE index is built
+        from them). Without readable source, the loaded code is the reference.
+        """
+        status = self._bind_status(fb, bp)
+        told = (status.verified, status.line)
+        differs = bp.reported is not None and bp.reported != told
+        bp.reported = told
+        return status, differs
+
+    def _bind_status(self, fb: _FileBreakpoints, bp: Breakpoint) -> BreakpointStatus:
         bp.verified = False
         path = fb.path
-        assert bp.requested_line is not None
+        requested = bp.requested_line
+        assert requested is not None
         if bp.error is not None:
-            return BreakpointStatus(bp.id, False, bp.requested_line, path, bp.error), False
+            return BreakpointStatus(bp.id, False, requested, path, bp.error)
         if self._paths.kind(path) == HIDDEN:
             msg = "This file belongs to the debugger and is never stopped in"
-            return BreakpointStatus(bp.id, False, bp.requested_line, path, msg), False
-        real = list(fb.codes.values())
-        reference = fb.source_codes or real
+            return BreakpointStatus(bp.id, False, requested, path, msg)
+        source, reason = _codeinfo.source_codes(path)
+        reference: Iterable[CodeType] = source or tuple(fb.codes.values())
         if not reference:
             bp.line = None
-            msg = f"File not found or not Python source: {path}"
-            return BreakpointStatus(bp.id, False, bp.requested_line, path, msg), False
-        line = _codeinfo.bind_line(reference, bp.requested_line)
+            msg = reason or f"File not found or not Python source: {path}"
+            return BreakpointStatus(bp.id, False, requested, path, msg)
+        line = _codeinfo.bind_line(reference, requested)
         bp.line = line
         if line is None:
-            msg = f"No code at or after line {bp.requested_line} in this scope"
-            return BreakpointStatus(bp.id, False, bp.requested_line, path, msg), False
-        if _codeinfo.codes_with_line(real, line):
-            bp.verified = True
-            return BreakpointStatus(bp.id, True, line, path), not was_verified
-        msg = "Not loaded yet: binds when this code is first run"
-        return BreakpointStatus(bp.id, False, line, path, msg), False
+            msg = (
+                f"No code at or after line {requested} in this scope: "
+                "move the breakpoint to a line with a statement"
+            )
+            return BreakpointStatus(bp.id, False, requested, path, msg)
+        bp.verified = True
+        return BreakpointStatus(bp.id, True, line, path)
 
     def _find_loaded_function(self, bp: Breakpoint, parts: list[str]) -> None:
         for i in range(len(parts) - 1, 0, -1):
@@ -1182,12 +1327,11 @@ class Debugger:
 
     def _rebuild(self) -> None:
         """Recomputes the LINE index and the local events of breakpoint code. Under the lock."""
-        index: dict[str, dict[int, list[_LineEntry]]] = {}
+        index: dict[int, list[tuple[CodeType, tuple[Breakpoint, ...]]]] = {}
         wanted: dict[int, tuple[CodeType, int]] = {}
 
         def add(code: CodeType, line: int, bp: Breakpoint) -> None:
-            by_line = index.setdefault(code.co_filename, {})
-            entries = by_line.setdefault(line, [])
+            entries = index.setdefault(line, [])
             for i, (c, bps) in enumerate(entries):
                 if c is code:
                     entries[i] = (c, (*bps, bp))
@@ -1219,11 +1363,16 @@ class Debugger:
             if mask & _PY_START:
                 keep.setdefault(code.co_filename, []).append(code)
         self._start_keep = {k: tuple(v) for k, v in keep.items()}
-        self._line_index = {
-            fn: {line: tuple(entries) for line, entries in by_line.items()}
-            for fn, by_line in index.items()
-        }
+        line_index: dict[int, _LineEntry] = {}
+        for line, entries in index.items():
+            chain: _LineEntry | None = None
+            for code, bps in reversed(entries):
+                chain = (code, bps, bps[0].condition if len(bps) == 1 else None, chain)
+            assert chain is not None
+            line_index[line] = chain
+        self._line_index = line_index
         self._watching = bool(self._files or self._fbp_index or self._entry_paths)
+        self._install_line_callback()
         self._update_global()
 
     # ================================================================== event masks
@@ -1252,10 +1401,37 @@ class Debugger:
             pass
 
     def _refresh_active(self) -> None:
-        self._active = bool(self._entry_codes) or any(
+        active = bool(self._entry_codes) or any(
             ts.step is not None or ts.pause for ts in self._threads.values()
         )
+        if active != self._active:
+            self._active = active
+            self._install_line_callback()
         self._update_global()
+
+    def _install_line_callback(self) -> None:
+        """The LINE callback for the current state. Under the lock.
+
+        While nothing steps or pauses, a closure over this very index (rebuilt on every
+        breakpoint change) serves LINE: no attribute lookups, no state checks per event.
+        """
+        if not self._started or self._closed:
+            return
+        if self._active:
+            callback: Callable[[CodeType, int], object] = self._on_line
+        else:
+            callback = _make_line_callback(self, self._line_index)
+        _MON.register_callback(_TOOL, _LINE, callback)
+
+    def _install_raise_callback(self) -> None:
+        """The RAISE callback for the current filter and justMyCode. Under the lock."""
+        if not self._started or self._closed:
+            return
+        flt = self._raised
+        callback: Callable[[CodeType, int, BaseException], object] = self._on_raise
+        if flt is not None:
+            callback = _make_raise_callback(self, flt, self._just_my_code)
+        _MON.register_callback(_TOOL, _RAISE, callback)
 
     def _update_global(self) -> None:
         mask = 0
@@ -1272,6 +1448,8 @@ class Debugger:
             mask |= _RAISE
         if self._user_unhandled is not None:
             mask |= _PY_UNWIND
+        if self._held:
+            mask |= _EXCEPTION_HANDLED
         if mask != self._global_mask and self._started and not self._closed:
             _MON.set_events(_TOOL, mask)
             self._global_mask = mask
@@ -1289,23 +1467,36 @@ class Debugger:
             return isinstance(exc, flt.static_types)
         if flt.condition is None:
             return True
-        namespace: dict[str, Any] = {"exc": exc, "__exception__": exc}
+        namespace: dict[str, Any] = {}
         f_globals: dict[str, Any] = {}
         if frame is not None:
-            namespace.update(frame.f_locals)
             f_globals = frame.f_globals
+            if flt.needs_locals(frame.f_code):
+                namespace.update(frame.f_locals)
+        # The exception wins over a local of the same name: the condition is about it.
+        namespace["exc"] = namespace["__exception__"] = exc
         try:
-            result = eval(flt.condition, f_globals, namespace)
-            if isinstance(result, type) or (
-                isinstance(result, tuple) and all(isinstance(t, type) for t in result)
-            ):
-                return isinstance(exc, result)
-            return bool(result)
+            verdict: object = eval(flt.condition, f_globals, namespace)
         except Exception as err:
+            verdict = err
+        return self._condition_verdict(verdict, exc)
+
+    def _condition_verdict(self, verdict: object, exc: BaseException) -> bool:
+        """What an exception filter's condition gave: a truth value, a type (or tuple of types)
+        to test the exception against, or the exception the condition raised (then: stop)."""
+        if isinstance(verdict, Exception):
             self._emit(
-                Output(f"Exception filter condition raised {type(err).__name__}: {err}\n", "stderr")
+                Output(
+                    f"Exception filter condition raised {type(verdict).__name__}: {verdict}\n",
+                    "stderr",
+                )
             )
             return True
+        if isinstance(verdict, type) or (
+            isinstance(verdict, tuple) and all(isinstance(t, type) for t in verdict)
+        ):
+            return isinstance(exc, verdict)
+        return bool(verdict)
 
     def _emit(self, event: Event) -> None:
         try:
@@ -1326,6 +1517,124 @@ class Debugger:
 
 
 # ---------------------------------------------------------------------- module helpers
+
+
+def _line_breakpoints(
+    index: dict[int, _LineEntry], code: CodeType, line: int
+) -> tuple[Breakpoint, ...] | None:
+    entry = index.get(line)
+    while entry is not None:
+        if entry[0] is code:
+            return entry[1]
+        entry = entry[3]
+    return None
+
+
+def _make_line_callback(
+    dbg: Debugger, index: dict[int, _LineEntry]
+) -> Callable[[CodeType, int], object]:
+    """The LINE callback while nothing steps or pauses: as close to a bare breakpoint as it gets.
+
+    Everything it needs is bound in the closure (fast local loads, no attribute lookups on the
+    debugger); a line with no breakpoint costs one int-keyed dict lookup and returns DISABLE; a
+    line whose single breakpoint's condition is false costs the lookup, an identity check and
+    the eval any debugger must do, and allocates nothing beyond what eval does. The thread
+    checks (hidden threads, closed engine) happen in `_hit`, only once a breakpoint says stop.
+    """
+    get = index.get
+    disable = _DISABLE
+    getframe = _getframe
+
+    def on_line(code: CodeType, line: int) -> object:
+        entry = get(line)
+        if entry is None:
+            return disable
+        try:
+            entry_code, bps, condition, _more = entry
+            if entry_code is not code:
+                # Another code object with a breakpoint at this line number (rare).
+                found = _line_breakpoints(index, code, line)
+                if found is None:
+                    return disable
+                bps, condition = found, None
+            frame = getframe(1)
+            if condition is None:
+                dbg._hit(bps, frame)
+                return None
+            try:
+                if not eval(condition, frame.f_globals, frame.f_locals):
+                    return None
+            except Exception as exc:
+                dbg._hit(bps, frame, exc)
+                return None
+            dbg._hit(bps, frame, True)
+        except Exception:
+            dbg._bug("LINE")
+        return None
+
+    return on_line
+
+
+def _make_raise_callback(
+    dbg: Debugger, flt: _ExceptionFilter, skip_library: bool
+) -> Callable[[CodeType, int, BaseException], object]:
+    """The RAISE callback for one filter setting, cheapest rejections first.
+
+    RAISE is global and fires in every frame an exception passes through, and cannot be
+    DISABLEd: its cost is paid by every exception of the program. A filter on exception types
+    rejects with one isinstance call; library code under justMyCode with one dict lookup; an
+    expression condition is evaluated here, with no method call before it and the frame's
+    locals copied only when the condition names one of them.
+    """
+    kinds = dbg._paths.kinds
+    classify = dbg._paths.kind
+    held = dbg._held
+    get_ident = _get_ident
+    control_flow = _CONTROL_FLOW
+    getframe = _getframe
+    static_types = flt.static_types
+    condition = flt.condition
+    uses_locals = flt.uses_locals
+    needs_locals = flt.needs_locals
+    _id = id
+
+    def on_raise(code: CodeType, offset: int, exc: BaseException) -> object:
+        try:
+            if static_types is not None and not isinstance(exc, static_types):
+                return None
+            filename = code.co_filename
+            kind = kinds.get(filename)
+            if kind is None:
+                kind = classify(filename)
+            if kind != USER and (skip_library or kind == HIDDEN):
+                return None
+            if held and held.get(get_ident()) is exc:
+                return None
+            if isinstance(exc, control_flow):
+                return None
+            frame = getframe(1)
+            if condition is None or static_types is not None:
+                dbg._raise_candidate(exc, frame, True)
+                return None
+            cached = uses_locals.get(_id(code))
+            if cached is not None and cached[0] is code:
+                namespace = dict(frame.f_locals) if cached[1] else {}
+            else:
+                namespace = dict(frame.f_locals) if needs_locals(code) else {}
+            namespace["exc"] = namespace["__exception__"] = exc
+            try:
+                verdict: object = eval(condition, frame.f_globals, namespace)
+            except Exception as err:
+                verdict = err
+            else:
+                if not verdict:
+                    return None
+            dbg._raise_candidate(exc, frame, verdict)
+        except Exception:
+            dbg._bug("RAISE")
+        return None
+
+    return on_raise
 
 
 def _compile_exception_filter(condition: str | None) -> _ExceptionFilter:
@@ -1362,6 +1671,22 @@ def _traceback_frames(tb: TracebackType | None) -> list[FrameType]:
         tb = tb.tb_next
     frames.reverse()
     return frames
+
+
+def _native_alive(native_id: int) -> bool:
+    """Whether the OS thread still exists (Linux: /proc/self/task/<tid>)."""
+    if sys.platform.startswith("linux"):
+        return os.path.exists(f"/proc/self/task/{native_id}")
+    return True  # unknown elsewhere: callers fall back on the Python thread state
+
+
+def _thread_alive(ts: _ThreadState) -> bool:
+    """Whether a thread the engine saw still exists. The thread state of a native thread can
+    go and come back (PyGILState_Ensure/Release), so on Linux the OS thread is what counts;
+    elsewhere, a thread with no Python thread state and no threading entry is gone."""
+    if sys.platform.startswith("linux"):
+        return _native_alive(ts.native_id)
+    return ts.ident in sys._current_frames() or ts.ident in threading._active
 
 
 def _is_hidden_thread(thread: threading.Thread) -> bool:

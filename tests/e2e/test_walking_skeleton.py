@@ -105,8 +105,11 @@ def test_breakpoint_on_blank_line_binds_to_next_line(client: DapClient) -> None:
     assert bp["line"] == blank + 1
     stopped = client.wait_event("stopped")
     assert client.stack(stopped["threadId"])[0]["line"] == blank + 1
+    # removing the breakpoint while stopped takes effect at once: no second stop
+    client.request("setBreakpoints", {"source": {"path": BASIC}, "breakpoints": []})
     client.request("continue", {"threadId": stopped["threadId"]})
     client.wait_event("terminated")
+    assert len(client.events("stopped")) == 1
 
 
 def test_exit_code_is_reported(client: DapClient) -> None:

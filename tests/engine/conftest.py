@@ -29,12 +29,16 @@ E = TypeVar("E")
 
 
 class Harness:
-    def __init__(self, tmp_path: Path, just_my_code: bool = True) -> None:
+    def __init__(
+        self, tmp_path: Path, just_my_code: bool = True, hidden_paths: tuple[str, ...] = ()
+    ) -> None:
         self.tmp_path = tmp_path
         self.events: queue.Queue[Event] = queue.Queue()
         self.seen: list[Event] = []
         # This directory (the harness) is hidden like the server's own code would be.
-        self.dbg = Debugger(self.events.put, just_my_code=just_my_code, hidden_paths=[HERE])
+        self.dbg = Debugger(
+            self.events.put, just_my_code=just_my_code, hidden_paths=[HERE, *hidden_paths]
+        )
         self.dbg.start()
         self.dbg.hide_current_thread()
         self.workers: list[threading.Thread] = []

@@ -1,9 +1,11 @@
-"""Spawns a debuggee that connects back, and owns its process: output, exit, termination."""
+"""Builds the debuggee's command line and environment, and owns a process the adapter spawned:
+its output, its exit, its termination."""
 
 from __future__ import annotations
 
+import codecs
 import os
-import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -28,6 +30,101 @@ class LaunchError(Exception):
     """The debuggee could not be started; the message is for the user."""
 
 
+@dataclass(frozen=True)
+class ChildNotify:
+    """Where the debuggee's Python children announce themselves (see `subProcess`)."""
+
+    host: str
+    port: int
+    token: str
+    timeout: float
+
+
+@dataclass
+class LaunchPlan:
+    command: list[str]
+    cwd: str
+    # Relative to the adapter's own environment; None unsets. runInTerminal sends exactly this.
+    env_changes: dict[str, str | None]
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for key, value in self.env_changes.items():
+            if value is None:
+                env.pop(key, None)  # a null value unsets, as in VS Code's launch.json
+            else:
+                env[key] = value
+        return env
+
+    def shell_command(self, args_string: str | None) -> list[str]:
+        """For runInTerminal with `argsCanBeInterpretedByShell`: every part already quoted
+        except the user's own args string, which the shell interprets (`$HOME`, globs...)."""
+        quoted = [shlex.quote(part) for part in self.command]
+        return [*quoted, args_string] if args_string else quoted
+
+
+def check_launch(config: LaunchConfig) -> None:
+    """What can be checked before anything starts, with errors that say what to fix."""
+    config.check_target()
+    if config.program:
+        program = config.resolved_program()
+        if not os.path.isfile(program):
+            raise LaunchError(f"launch: program '{program}' does not exist")
+    cwd = config.working_dir()
+    if not os.path.isdir(cwd):
+        raise LaunchError(f"launch: cwd '{cwd}' is not a directory")
+
+
+def plan_launch(
+    config: LaunchConfig,
+    connect: tuple[str, int] | None,
+    token: str,
+    log_dir: str | None,
+    children: ChildNotify | None = None,
+    *,
+    shell_args: bool = False,
+    terminal: bool = False,
+) -> LaunchPlan:
+    """The command and environment of the debuggee (or, with noDebug, of the plain program).
+
+    With `shell_args` a string `args` is left out of the command, for the caller to append
+    unquoted (runInTerminal through a shell); otherwise it is split like a shell would.
+    """
+    interpreter = [*config.interpreter(sys.executable), *config.pythonArgs]
+    target = config.target_argv()
+    if shell_args and isinstance(config.args, str):
+        target = target[: len(target) - len(config.argv())]
+    changes = config.environment_changes()
+    changes["PYTHONUNBUFFERED"] = "1"  # output events arrive as the program prints
+    if not terminal:
+        # Our pipes, our decoder: not the terminal's encoding.
+        changes.setdefault("PYTHONIOENCODING", "utf-8")
+    if config.noDebug or connect is None:
+        return LaunchPlan([*interpreter, *target], config.working_dir(), changes)
+    command = [*interpreter, "-m", "dap_server.debuggee", "--connect", f"{connect[0]}:{connect[1]}"]
+    if config.stopOnEntry:
+        command.append("--stop-on-entry")
+    if not config.justMyCode:
+        command.append("--no-just-my-code")
+    if terminal and config.redirectOutput:
+        command.append("--redirect-output")
+    if log_dir:
+        command += ["--log-dir", log_dir]
+    if children is not None:
+        command += [
+            "--subprocess-notify",
+            f"{children.host}:{children.port}",
+            "--subprocess-timeout",
+            f"{children.timeout:g}",
+        ]
+        changes["DAP_SERVER_CHILD_TOKEN"] = children.token
+    command += ["--", *target]
+    base_path = changes["PYTHONPATH"] if "PYTHONPATH" in changes else os.environ.get("PYTHONPATH")
+    changes["PYTHONPATH"] = os.pathsep.join(p for p in (SOURCE_ROOT, base_path) if p)
+    changes["DAP_SERVER_TOKEN"] = token
+    return LaunchPlan(command, config.working_dir(), changes)
+
+
 @dataclass
 class DebuggeeProcess:
     process: anyio.abc.Process
@@ -44,8 +141,6 @@ class DebuggeeProcess:
         async def pump(stream: anyio.abc.ByteReceiveStream | None, category: str) -> None:
             if stream is None:
                 return
-            import codecs
-
             decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
             try:
                 async for chunk in stream:
@@ -66,10 +161,14 @@ class DebuggeeProcess:
     async def wait(self) -> int:
         return await self.process.wait()
 
+    @property
+    def running(self) -> bool:
+        return self.process.returncode is None
+
     def signal(self, sig: int) -> None:
         if self.process.returncode is None:
             try:
-                os.killpg(self.process.pid, sig)
+                os.killpg(self.process.pid, sig)  # the whole group: children end too
             except ProcessLookupError:
                 pass
 
@@ -87,65 +186,17 @@ class DebuggeeProcess:
         self.signal(signal.SIGKILL)
 
 
-def debuggee_command(
-    config: LaunchConfig, connect: tuple[str, int], log_dir: str | None
-) -> list[str]:
-    cmd = [
-        *config.interpreter(sys.executable),
-        "-m",
-        "dap_server.debuggee",
-        "--connect",
-        f"{connect[0]}:{connect[1]}",
-    ]
-    if config.stopOnEntry:
-        cmd.append("--stop-on-entry")
-    if not config.justMyCode:
-        cmd.append("--no-just-my-code")
-    if log_dir:
-        cmd += ["--log-dir", log_dir]
-    cmd += ["--", config.resolved_program(), *config.argv()]
-    return cmd
-
-
-def debuggee_environment(config: LaunchConfig, token: str) -> dict[str, str]:
-    env = dict(os.environ)
-    for key, value in config.env.items():
-        if value is None:
-            env.pop(key, None)  # a null value unsets, as in VS Code's launch.json
-        else:
-            env[key] = value
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (SOURCE_ROOT, env.get("PYTHONPATH")) if p)
-    env["PYTHONUNBUFFERED"] = "1"  # output events arrive as the program prints
-    env.setdefault("PYTHONIOENCODING", "utf-8")
-    env["DAP_SERVER_TOKEN"] = token
-    return env
-
-
-async def spawn(
-    config: LaunchConfig, connect: tuple[str, int], log_dir: str | None
-) -> DebuggeeProcess:
-    if not config.program:
-        raise LaunchError("launch: 'program' is required (the path of the Python file to run)")
-    program = config.resolved_program()
-    if not os.path.isfile(program):
-        raise LaunchError(f"launch: program '{program}' does not exist")
-    cwd = config.cwd or os.path.dirname(program)
-    if not os.path.isdir(cwd):
-        raise LaunchError(f"launch: cwd '{cwd}' is not a directory")
-    token = secrets.token_urlsafe(24)
-    cmd = debuggee_command(config, connect, log_dir)
+async def spawn(plan: LaunchPlan, token: str) -> DebuggeeProcess:
     try:
         process = await anyio.open_process(
-            cmd,
-            cwd=cwd,
-            env=debuggee_environment(config, token),
+            plan.command,
+            cwd=plan.cwd,
+            env=plan.environment(),
             stdin=subprocess.DEVNULL,  # internalConsole: the program's stdin is not connected
             start_new_session=True,  # its own process group, so terminate ends children too
         )
     except OSError as exc:
-        raise LaunchError(
-            f"launch: cannot start the interpreter {cmd[0]!r}: {exc.strerror or exc}"
-        ) from exc
+        raise LaunchError(f"launch: cannot start the interpreter {plan.command[0]!r}: {exc.strerror or exc}") from exc
     return DebuggeeProcess(process, token)
 
 

@@ -1,17 +1,24 @@
 """The adapter's side of one editor session.
 
 The adapter answers `initialize` itself (at once, before any debuggee exists), owns the
-requests that concern the debuggee's life (`launch`, `attach`, `disconnect`, `terminate`) and
-relays every other request, validated, to the debuggee-side server, which owns live objects.
-Responses come back with the editor's sequence numbers; `exited` and `terminated` are the
-adapter's own, sent once the process has ended and its output is drained, so they always come
-after the program's last output.
+requests that concern the debuggee's life (`launch`, `attach`, `restart`, `disconnect`,
+`terminate`) and relays every other request, validated, to the debuggee-side server, which
+owns live objects. Responses come back with the editor's sequence numbers, their paths mapped
+back (`pathMappings`).
+
+Who reports the end of the program depends on who owns the process:
+- launched in the internal console, the adapter spawned it: `exited` (the real exit status,
+  signals included) and `terminated` are the adapter's own, sent once the process has ended and
+  its output is drained, so they always come after the program's last output;
+- launched in a terminal or attached, the debuggee reports `exited` itself and the adapter
+  sends `terminated` when the debuggee's connection ends.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,25 +28,29 @@ import anyio
 import anyio.abc
 from pydantic import ValidationError
 
-from dap_server.adapter.config import LaunchConfig
+from dap_server.adapter.config import AttachConfig, ConfigError, LaunchConfig
 from dap_server.adapter.launcher import (
+    ChildNotify,
     DebuggeeProcess,
     LaunchError,
+    LaunchPlan,
+    check_launch,
     describe_exit,
     hello_token,
+    plan_launch,
     spawn,
 )
+from dap_server.adapter.paths import PathMapper
+from dap_server.auth import check_token, generate_token
 from dap_server.debuggee.session import TABLE as DEBUGGEE_TABLE
 from dap_server.protocol.validation import MessageValidationError, validate_request
 from dap_server.transcript import Transcript
-from dap_server.wire.async_stream import MessageStream
+from dap_server.wire.async_stream import MessageStream, TcpMessageListener, connect_tcp, listen_tcp
 from dap_server.wire.framing import FramingError
 
 log = logging.getLogger("dap_server.adapter")
 
-AdapterHandler = Callable[
-    ["AdapterSession", dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any] | None]
-]
+AdapterHandler = Callable[["AdapterSession", dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(frozen=True)
@@ -68,36 +79,52 @@ def capabilities() -> dict[str, Any]:
     return caps
 
 
+# Requests whose last arguments are replayed to a restarted debuggee, keyed so that a later
+# request replaces an earlier one (setBreakpoints is per source).
+_REPLAYED = ("setBreakpoints", "setFunctionBreakpoints", "setExceptionBreakpoints", "setDataBreakpoints", "setInstructionBreakpoints")
+
+# A program run with noDebug has no debuggee server: the adapter answers the configuration
+# requests every editor sends itself, so the session looks normal.
+_NO_DEBUG_REASON = "the program runs without the debugger (noDebug)"
+
+
 class RequestFailed(Exception):
     """An adapter-side request failure; the message goes to the editor."""
 
 
 class AdapterSession:
-    def __init__(
-        self,
-        editor: MessageStream,
-        transcript: Transcript | None = None,
-        log_dir: str | None = None,
-    ) -> None:
+    def __init__(self, editor: MessageStream, transcript: Transcript | None = None, log_dir: str | None = None) -> None:
         self.editor = editor
         self.transcript = transcript
         self.log_dir = log_dir
         self.client_args: dict[str, Any] = {}
-        self.config: LaunchConfig | None = None
+        self.config: LaunchConfig | AttachConfig | None = None
+        self.launch_args: dict[str, Any] = {}
         self.process: DebuggeeProcess | None = None
         self.debuggee: MessageStream | None = None
+        # The debuggee's pid when the adapter does not own its process (terminal, attach).
+        self.debuggee_pid: int | None = None
+        self.no_debug = False
+        self.mapper = PathMapper([])
         self.finished = anyio.Event()
         self._seq = 0
         self._dseq = 0
-        # debuggee request seq -> (editor request seq, command) for relayed requests
-        self._relayed: dict[int, tuple[int, str]] = {}
+        # debuggee request seq -> (editor request seq, command, unmapped breakpoint path)
+        self._relayed: dict[int, tuple[int, str, str | None]] = {}
         # debuggee request seq -> slot for the adapter's own requests
         self._own: dict[int, tuple[anyio.Event, list[dict[str, Any]]]] = {}
+        # our seq -> slot, for reverse requests to the editor (runInTerminal, startDebugging)
+        self._reverse: dict[int, tuple[anyio.Event, list[dict[str, Any]]]] = {}
+        self._replay: dict[tuple[str, str], dict[str, Any]] = {}
         self._send_lock = anyio.Lock()
         self._tg: anyio.abc.TaskGroup | None = None
         self._terminated_sent = False
         self._early_stderr: list[str] = []
         self._connected = False
+        self._restarting = False
+        self._swallow_initialized = False
+        self._children: TcpMessageListener | None = None
+        self._child_token = ""
         # Set by a disconnect that detaches: the program runs on without the debugger.
         self.detached = False
 
@@ -105,14 +132,17 @@ class AdapterSession:
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._send_lock:
-            self._seq += 1
-            message["seq"] = self._seq
-            if self.transcript:
-                self.transcript.record("to-editor", message)
-            try:
-                await self.editor.send(message)
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
-                self.finished.set()
+            await self._send_locked(message)
+
+    async def _send_locked(self, message: dict[str, Any]) -> None:
+        self._seq += 1
+        message["seq"] = self._seq
+        if self.transcript:
+            self.transcript.record("to-editor", message)
+        try:
+            await self.editor.send(message)
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+            self.finished.set()
 
     async def event(self, name: str, body: dict[str, Any] | None = None) -> None:
         msg: dict[str, Any] = {"type": "event", "event": name}
@@ -121,12 +151,7 @@ class AdapterSession:
         await self.send(msg)
 
     async def respond(self, request: dict[str, Any], body: dict[str, Any] | None) -> None:
-        msg: dict[str, Any] = {
-            "type": "response",
-            "request_seq": request["seq"],
-            "success": True,
-            "command": request["command"],
-        }
+        msg: dict[str, Any] = {"type": "response", "request_seq": request["seq"], "success": True, "command": request["command"]}
         if body is not None:
             msg["body"] = body
         await self.send(msg)
@@ -147,6 +172,25 @@ class AdapterSession:
         if not self._connected and category == "stderr":
             self._early_stderr.append(text)
         await self.event("output", {"category": category, "output": text})
+
+    async def editor_request(self, command: str, arguments: dict[str, Any], timeout: float, option: str) -> dict[str, Any]:
+        """A reverse request to the editor; returns its response, raises LaunchError on timeout."""
+        slot: tuple[anyio.Event, list[dict[str, Any]]] = (anyio.Event(), [])
+        async with self._send_lock:
+            # Registered before the bytes leave, so even an instant answer finds its slot.
+            seq = self._seq + 1
+            self._reverse[seq] = slot
+            await self._send_locked({"type": "request", "command": command, "arguments": arguments})
+        try:
+            with anyio.fail_after(timeout):
+                await slot[0].wait()
+        except TimeoutError:
+            raise LaunchError(f"{command}: the editor did not answer within {timeout:g} s (launch option {option})") from None
+        finally:
+            self._reverse.pop(seq, None)
+        if not slot[1]:
+            raise LaunchError(f"{command}: the editor went away before answering")
+        return slot[1][0]
 
     # -- main loop -----------------------------------------------------------------------------
 
@@ -169,6 +213,8 @@ class AdapterSession:
             pass
         if self.transcript:
             self.transcript.step("editor connection closed")
+        for event, _ in self._reverse.values():
+            event.set()
         self.finished.set()
 
     async def _on_editor_message(self, message: dict[str, Any] | FramingError) -> None:
@@ -180,6 +226,12 @@ class AdapterSession:
             return
         if self.transcript:
             self.transcript.record("from-editor", message)
+        if message.get("type") == "response":
+            slot = self._reverse.pop(message.get("request_seq", -1), None)
+            if slot is not None:
+                slot[1].append(message)
+                slot[0].set()
+            return
         if message.get("type") != "request":
             return
         try:
@@ -198,37 +250,53 @@ class AdapterSession:
         if DEBUGGEE_TABLE.get(command) is None:
             await self.fail(message["seq"], command, f"unknown command '{command}'")
             return
-        if self.debuggee is None:
-            await self.fail(
-                message["seq"],
-                command,
-                f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)",
-            )
+        if self.no_debug:
+            await self._answer_no_debug(message, command, arguments)
             return
+        if self.debuggee is None:
+            await self.fail(message["seq"], command, f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)")
+            return
+        unmapped: list[str] = []
+        if self.mapper:
+            message = dict(self.mapper.rewrite(message, "to_remote", unmapped))
+        self._remember_configuration(command, message.get("arguments") or {})
         self._dseq += 1
-        self._relayed[self._dseq] = (message["seq"], command)
+        self._relayed[self._dseq] = (message["seq"], command, unmapped[0] if unmapped else None)
         await self.debuggee.send({**message, "seq": self._dseq})
 
-    async def _run_own(
-        self, cmd: AdapterCommand, request: dict[str, Any], arguments: dict[str, Any]
-    ) -> None:
+    def _remember_configuration(self, command: str, arguments: dict[str, Any]) -> None:
+        if command not in _REPLAYED:
+            return
+        key = ""
+        if command == "setBreakpoints":
+            source = arguments.get("source") or {}
+            key = str(source.get("path") or source.get("sourceReference") or "")
+        self._replay[(command, key)] = arguments
+
+    async def _answer_no_debug(self, request: dict[str, Any], command: str, arguments: dict[str, Any]) -> None:
+        if command in ("setBreakpoints", "setFunctionBreakpoints"):
+            count = len(arguments.get("breakpoints") or arguments.get("lines") or [])
+            bps = [{"verified": False, "message": _NO_DEBUG_REASON} for _ in range(count)]
+            await self.respond(request, {"breakpoints": bps})
+        elif command in ("setExceptionBreakpoints", "configurationDone"):
+            await self.respond(request, None)
+        elif command == "threads":
+            await self.respond(request, {"threads": []})
+        else:
+            await self.fail(request["seq"], command, f"{command}: {_NO_DEBUG_REASON}")
+
+    async def _run_own(self, cmd: AdapterCommand, request: dict[str, Any], arguments: dict[str, Any]) -> None:
         try:
             body = await cmd.handler(self, request, arguments)
-        except (RequestFailed, LaunchError) as exc:
+        except (RequestFailed, LaunchError, ConfigError) as exc:
             await self.fail(request["seq"], request["command"], str(exc))
             return
         except ValidationError as exc:
-            await self.fail(
-                request["seq"], request["command"], _validation_message(request["command"], exc)
-            )
+            await self.fail(request["seq"], request["command"], _validation_message(request["command"], exc))
             return
         except Exception as exc:
             log.exception("adapter handler %s failed", request["command"])
-            await self.fail(
-                request["seq"],
-                request["command"],
-                f"internal error in {request['command']}: {exc!r}",
-            )
+            await self.fail(request["seq"], request["command"], f"internal error in {request['command']}: {exc!r}")
             return
         await self.respond(request, body)
         if request["command"] == "disconnect":
@@ -236,21 +304,31 @@ class AdapterSession:
 
     # -- the debuggee connection ---------------------------------------------------------------
 
-    async def debuggee_request(
-        self, command: str, arguments: dict[str, Any], timeout: float = 30.0
-    ) -> dict[str, Any]:
-        assert self.debuggee is not None
+    async def debuggee_request(self, command: str, arguments: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
+        stream = self.debuggee
+        if stream is None:
+            raise RequestFailed(f"{command}: the debuggee is gone")
         self._dseq += 1
+        seq = self._dseq
         slot: tuple[anyio.Event, list[dict[str, Any]]] = (anyio.Event(), [])
-        self._own[self._dseq] = slot
-        await self.debuggee.send(
-            {"seq": self._dseq, "type": "request", "command": command, "arguments": arguments}
-        )
+        self._own[seq] = slot
+        await stream.send({"seq": seq, "type": "request", "command": command, "arguments": arguments})
         with anyio.fail_after(timeout):
             await slot[0].wait()
+        if not slot[1]:
+            raise RequestFailed(f"{command}: the debuggee ended before answering")
         return slot[1][0]
 
-    async def _read_debuggee(self, stream: MessageStream) -> None:
+    def attach_stream(self, stream: MessageStream) -> anyio.Event:
+        """Starts relaying `stream`; the event is set when it ends."""
+        self.debuggee = stream
+        self._connected = True
+        ended = anyio.Event()
+        assert self._tg is not None
+        self._tg.start_soon(self._read_debuggee, stream, ended)
+        return ended
+
+    async def _read_debuggee(self, stream: MessageStream, ended: anyio.Event) -> None:
         try:
             while True:
                 message = await stream.receive()
@@ -264,11 +342,19 @@ class AdapterSession:
                 await self._on_debuggee_message(message)
         except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
             pass
+        ended.set()
+        if self.debuggee is not stream:
+            return  # replaced by a restart: the old one's end means nothing to the editor
         self.debuggee = None
         for event, _ in self._own.values():
             event.set()  # wake anyone waiting; they see no response
+        if self.process is None and not self._restarting:
+            # Not our process (terminal, attach): the connection's end is the session's end.
+            await self.send_terminated()
 
     async def _on_debuggee_message(self, message: dict[str, Any]) -> None:
+        if self.mapper:
+            message = self.mapper.rewrite(message, "to_local")
         kind = message.get("type")
         if kind == "response":
             seq = message.get("request_seq")
@@ -281,12 +367,36 @@ class AdapterSession:
                 return
             relayed = self._relayed.pop(seq, None)
             if relayed is not None:
-                await self.send({**message, "request_seq": relayed[0]})
+                editor_seq, command, unmapped = relayed
+                if unmapped is not None and command == "setBreakpoints":
+                    message = self._explain_unmapped(message, unmapped)
+                await self.send({**message, "request_seq": editor_seq})
         elif kind == "event":
-            # The adapter reports the end of the program itself, after the output is drained.
-            if message.get("event") in ("exited", "terminated", "dap_server.hello"):
+            name = message.get("event")
+            if name == "dap_server.hello":
+                return
+            if name in ("exited", "terminated") and (self.process is not None or self._restarting):
+                # The adapter reports the end of a process it owns itself, after the output.
+                return
+            if name == "terminated":
+                await self.send_terminated()
+                return
+            if name == "initialized" and self._swallow_initialized:
+                # A restarted debuggee: the adapter replays the configuration itself.
+                self._swallow_initialized = False
                 return
             await self.send(dict(message))
+
+    def _explain_unmapped(self, message: dict[str, Any], path: str) -> dict[str, Any]:
+        body = dict(message.get("body") or {})
+        hint = f"{path} is under no pathMappings localRoot (tried: {self.mapper.describe()})"
+        bps = []
+        for bp in body.get("breakpoints") or []:
+            if not bp.get("verified"):
+                bp = {**bp, "message": f"{bp['message']}; {hint}" if bp.get("message") else hint}
+            bps.append(bp)
+        body["breakpoints"] = bps
+        return {**message, "body": body}
 
     # -- life cycle ------------------------------------------------------------------------------
 
@@ -296,6 +406,8 @@ class AdapterSession:
             await process.output_done.wait()
         if self.transcript:
             self.transcript.step(f"debuggee {process.pid} {describe_exit(code)}")
+        if process is not self.process or self._restarting:
+            return  # replaced by a restart
         if code < 0:
             await self.output("console", f"The program was {describe_exit(code)}.\n")
         await self.event("exited", {"exitCode": code})
@@ -307,21 +419,23 @@ class AdapterSession:
             await self.event("terminated")
 
     async def accept_debuggee(
-        self, listener: socket.socket, process: DebuggeeProcess, timeout: float
-    ) -> MessageStream:
-        """Waits for the spawned debuggee to connect back and prove itself with its token."""
+        self, listener: socket.socket, process: DebuggeeProcess | None, token: str, timeout: float
+    ) -> tuple[MessageStream, int]:
+        """Waits for the spawned debuggee to connect back and prove itself with its token;
+        returns the stream and the debuggee's pid."""
 
         async def exited_early() -> None:
+            if process is None:
+                await anyio.sleep_forever()
+                return
             code = await process.wait()
             with anyio.move_on_after(2):
                 await process.output_done.wait()
             stderr = "".join(self._early_stderr).strip()
             detail = f":\n{stderr[-2000:]}" if stderr else ""
-            raise LaunchError(
-                f"launch: the debuggee {describe_exit(code)} before the debugger could connect{detail}"
-            )
+            raise LaunchError(f"launch: the debuggee {describe_exit(code)} before the debugger could connect{detail}")
 
-        result: list[MessageStream] = []
+        result: list[tuple[MessageStream, int]] = []
 
         async def accept() -> None:
             while True:
@@ -330,8 +444,9 @@ class AdapterSession:
                 stream = MessageStream.from_stream(await anyio.abc.SocketStream.from_socket(conn))
                 with anyio.move_on_after(5):
                     first = await stream.receive()
-                    if isinstance(first, dict) and hello_token(first) == process.token:
-                        result.append(stream)
+                    if isinstance(first, dict) and check_token(hello_token(first), token):
+                        pid = (first.get("body") or {}).get("pid")
+                        result.append((stream, pid if isinstance(pid, int) else 0))
                         return
                 # Not our debuggee: somebody else found the port. Refuse and keep waiting.
                 log.warning("refused a connection without the debuggee's token")
@@ -348,9 +463,7 @@ class AdapterSession:
                     tg.start_soon(first_wins)
                     tg.start_soon(exited_early)
         except TimeoutError:
-            raise LaunchError(
-                f"launch: the debuggee did not connect within {timeout:g} s (launch option connectTimeout)"
-            ) from None
+            raise LaunchError(f"launch: the debuggee did not connect within {timeout:g} s (launch option connectTimeout)") from None
         except BaseExceptionGroup as group:
             for exc in group.exceptions:
                 if isinstance(exc, LaunchError):
@@ -360,17 +473,190 @@ class AdapterSession:
             listener.close()
         return result[0]
 
+    async def start_debuggee(self, config: LaunchConfig, args: dict[str, Any]) -> None:
+        """Starts the program (spawned, or through the editor's terminal) and, unless noDebug,
+        connects its debuggee server and sends it initialize + launch."""
+        check_launch(config)
+        terminal = config.console != "internalConsole"
+        shell_args = terminal and isinstance(config.args, str) and bool(self.client_args.get("supportsArgsCanBeInterpretedByShell"))
+        if config.noDebug:
+            plan = plan_launch(config, None, "", None, shell_args=shell_args, terminal=terminal)
+            if terminal:
+                await self.run_in_terminal(config, plan, shell_args)
+            else:
+                await self.spawn_owned(plan, "")
+            self.no_debug = True
+            return
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        token = generate_token()
+        children = await self.open_child_listener(config) if config.subProcess else None
+        log_dir = self.log_dir or config.logDir
+        plan = plan_launch(
+            config, ("127.0.0.1", listener.getsockname()[1]), token, log_dir, children, shell_args=shell_args, terminal=terminal
+        )
+        process: DebuggeeProcess | None = None
+        try:
+            if terminal:
+                await self.run_in_terminal(config, plan, shell_args)
+            else:
+                process = await self.spawn_owned(plan, token)
+        except BaseException:
+            listener.close()
+            raise
+        try:
+            stream, pid = await self.accept_debuggee(listener, process, token, config.connectTimeout)
+        except LaunchError:
+            if process is not None:
+                process.kill()
+            raise
+        self.debuggee_pid = pid
+        self.attach_stream(stream)
+        init = await self.debuggee_request("initialize", self.client_args)
+        if not init.get("success"):
+            raise RequestFailed(str(init.get("message", "initialize failed in the debuggee")))
+        response = await self.debuggee_request("launch", args)
+        if not response.get("success"):
+            self.kill_debuggee()
+            raise RequestFailed(str(response.get("message", "launch failed in the debuggee")))
+
+    async def spawn_owned(self, plan: LaunchPlan, token: str) -> DebuggeeProcess:
+        process = await spawn(plan, token)
+        self.process = process
+        self._connected = False
+        self._early_stderr = []
+        if self.transcript:
+            self.transcript.step(f"spawned debuggee pid {process.pid}")
+        assert self._tg is not None
+        self._tg.start_soon(process.capture_output, self.output)
+        self._tg.start_soon(self.watch_process, process)
+        return process
+
+    async def run_in_terminal(self, config: LaunchConfig, plan: LaunchPlan, shell_args: bool) -> None:
+        if not self.client_args.get("supportsRunInTerminalRequest"):
+            raise LaunchError(
+                f'launch: "console": "{config.console}" needs an editor that can run a command in a terminal '
+                "(runInTerminal), and this one did not say it can; use \"console\": \"internalConsole\""
+            )
+        arguments: dict[str, Any] = {
+            "kind": "external" if config.console == "externalTerminal" else "integrated",
+            "title": f"Python: {config.program or config.module or 'code'}",
+            "cwd": plan.cwd,
+            "args": plan.shell_command(str(config.args)) if shell_args else plan.command,
+            "env": plan.env_changes,
+        }
+        if shell_args:
+            arguments["argsCanBeInterpretedByShell"] = True
+        response = await self.editor_request("runInTerminal", arguments, config.runInTerminalTimeout, "runInTerminalTimeout")
+        if not response.get("success"):
+            raise LaunchError(f"launch: the editor could not start the program in a terminal: {response.get('message', 'no reason given')}")
+        body = response.get("body") or {}
+        pid = body.get("processId")
+        if isinstance(pid, int):
+            self.debuggee_pid = pid
+
+    def kill_debuggee(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+        elif self.debuggee_pid:
+            _kill(self.debuggee_pid, signal.SIGKILL)
+
+    # -- child processes ---------------------------------------------------------------------------
+
+    async def open_child_listener(self, config: LaunchConfig) -> ChildNotify:
+        if self._children is None:
+            self._children = await listen_tcp("127.0.0.1", 0)
+            self._child_token = generate_token()
+            assert self._tg is not None
+            self._tg.start_soon(self._accept_children, self._children)
+        return ChildNotify("127.0.0.1", self._children.port, self._child_token, config.subProcessTimeout)
+
+    async def _accept_children(self, listener: TcpMessageListener) -> None:
+        async with anyio.create_task_group() as tg:
+            while True:
+                try:
+                    stream = await listener.accept()
+                except (anyio.ClosedResourceError, OSError):
+                    return
+                tg.start_soon(self._on_child, stream)
+
+    async def _on_child(self, stream: MessageStream) -> None:
+        """A child of the debuggee announces itself: ask the editor to attach to it."""
+        async with stream:
+            with anyio.move_on_after(5):
+                first = await stream.receive()
+            if not isinstance(first, dict) or first.get("event") != "dap_server.child":
+                return
+            body = first.get("body") or {}
+            if not check_token(body.get("token"), self._child_token):
+                log.warning("refused a child announcement without the token")
+                return
+            accepted = bool(self.client_args.get("supportsStartDebuggingRequest"))
+            try:
+                await stream.send({"seq": 1, "type": "event", "event": "dap_server.childAck", "body": {"accepted": accepted}})
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+                return
+        pid = body.get("pid")
+        if self.transcript:
+            self.transcript.step(f"child process {pid} (parent {body.get('ppid')}) announced; accepted={accepted}")
+        if not accepted:
+            await self.output("console", f"dap-server: child process {pid} runs undebugged: this editor cannot start child sessions (startDebugging)\n")
+            return
+        await self.announce_child(body)
+
+    async def announce_child(self, body: dict[str, Any]) -> None:
+        config = self.config
+        configuration: dict[str, Any] = {
+            "name": f"Subprocess {body.get('pid')}",
+            "request": "attach",
+            "connect": {"host": body.get("host", "127.0.0.1"), "port": body.get("port")},
+            "subProcessId": body.get("pid"),
+        }
+        if body.get("childToken"):
+            configuration["token"] = body["childToken"]
+        if "type" in self.launch_args:
+            configuration["type"] = self.launch_args["type"]
+        if config is not None:
+            configuration["justMyCode"] = config.justMyCode
+            configuration["subProcess"] = config.subProcess
+            if config.pathMappings:
+                configuration["pathMappings"] = [m.model_dump() for m in config.pathMappings]
+        timeout = config.subProcessTimeout if config is not None else 10.0
+        try:
+            response = await self.editor_request(
+                "startDebugging", {"request": "attach", "configuration": configuration}, timeout, "subProcessTimeout"
+            )
+        except LaunchError as exc:
+            await self.output("console", f"dap-server: child process {body.get('pid')}: {exc}\n")
+            return
+        if not response.get("success"):
+            await self.output(
+                "console", f"dap-server: the editor did not start a session for child process {body.get('pid')}: {response.get('message')}\n"
+            )
+
     async def _shutdown(self) -> None:
         """The editor is gone or has disconnected: never leave the debuggee behind."""
         process = self.process
-        if process is not None and process.process.returncode is None and not self.detached:
+        if process is not None and process.running and not self.detached:
             if self.transcript:
                 self.transcript.step(f"ending debuggee {process.pid}")
             process.kill()
             with anyio.move_on_after(5):
                 await process.wait()
+        elif process is None and self.debuggee_pid and isinstance(self.config, LaunchConfig) and not self.detached:
+            _kill(self.debuggee_pid, signal.SIGKILL)  # launched in a terminal
         if self.debuggee is not None:
             await self.debuggee.aclose()
+        if self._children is not None:
+            await self._children.aclose()
+
+
+def _kill(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _validation_message(command: str, exc: ValidationError) -> str:
@@ -385,81 +671,182 @@ def _validation_message(command: str, exc: ValidationError) -> str:
 
 
 @adapter_command("initialize")
-async def initialize(
-    s: AdapterSession, request: dict[str, Any], args: dict[str, Any]
-) -> dict[str, Any]:
+async def initialize(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
     s.client_args = dict(args)
     return capabilities()
 
 
-@adapter_command("launch")
-async def launch(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> None:
-    if s.process is not None:
-        raise RequestFailed("launch: a program is already being debugged in this session")
-    config = LaunchConfig.model_validate(args)
-    s.config = config
+async def _report_unknown(s: AdapterSession, config: LaunchConfig | AttachConfig, what: str) -> None:
     unknown = config.unknown_options()
     if unknown:
-        await s.output(
-            "console", f"dap-server: ignoring unknown launch options: {', '.join(unknown)}\n"
+        await s.output("console", f"dap-server: ignoring unknown {what} options: {', '.join(unknown)}\n")
+
+
+@adapter_command("launch")
+async def launch(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> None:
+    if s.config is not None:
+        raise RequestFailed("launch: a program is already being debugged in this session")
+    config = LaunchConfig.model_validate(args)
+    config.check_target()
+    s.config = config
+    s.launch_args = dict(args)
+    s.mapper = PathMapper([(m.localRoot, m.remoteRoot) for m in config.pathMappings])
+    await _report_unknown(s, config, "launch")
+    try:
+        await s.start_debuggee(config, args)
+    except BaseException:
+        s.config = None
+        raise
+    if s.no_debug:
+        await s.event("initialized")
+
+
+@adapter_command("attach")
+async def attach(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> None:
+    if s.config is not None:
+        raise RequestFailed("attach: a program is already being debugged in this session")
+    config = AttachConfig.model_validate(args)
+    address = config.address()
+    if address is None:
+        raise RequestFailed(
+            'attach: say where the program listens: "connect": {"host": "127.0.0.1", "port": 5678} '
+            "(start it with `dap-server --listen 5678 program.py` or dap_server.listen(5678))"
         )
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    port = listener.getsockname()[1]
+    s.config = config
+    s.launch_args = dict(args)
+    s.mapper = PathMapper([(m.localRoot, m.remoteRoot) for m in config.pathMappings])
+    await _report_unknown(s, config, "attach")
+    host, port = address
     try:
-        process = await spawn(config, ("127.0.0.1", port), s.log_dir or config.logDir)
-    except LaunchError:
-        listener.close()
-        raise
-    s.process = process
-    if s.transcript:
-        s.transcript.step(f"spawned debuggee pid {process.pid}")
-    assert s._tg is not None
-    s._tg.start_soon(process.capture_output, s.output)
-    s._tg.start_soon(s.watch_process, process)
+        with anyio.fail_after(config.connectTimeout):
+            stream = await connect_tcp(host, port)
+    except TimeoutError:
+        s.config = None
+        raise RequestFailed(
+            f"attach: could not connect to {host}:{port} within {config.connectTimeout:g} s (attach option connectTimeout)"
+        ) from None
+    except OSError as exc:
+        s.config = None
+        raise RequestFailed(
+            f"attach: cannot connect to {host}:{port}: {exc.strerror or exc}. Is the program running with "
+            f"`dap-server --listen {port} ...` or dap_server.listen({port})?"
+        ) from None
+    s.attach_stream(stream)
+    init_args = dict(s.client_args)
+    if config.token:
+        init_args["token"] = config.token
     try:
-        stream = await s.accept_debuggee(listener, process, config.connectTimeout)
-    except LaunchError:
-        process.kill()
-        raise
-    s._connected = True
-    s.debuggee = stream
-    s._tg.start_soon(s._read_debuggee, stream)
-    await s.debuggee_request("initialize", s.client_args)
-    response = await s.debuggee_request("launch", args)
+        init = await s.debuggee_request("initialize", init_args, config.connectTimeout)
+        if not init.get("success"):
+            raise RequestFailed(f"attach: {init.get('message')}")
+        response = await s.debuggee_request("attach", args, config.connectTimeout)
+    except TimeoutError:
+        raise RequestFailed(
+            f"attach: {host}:{port} accepted the connection but did not answer within "
+            f"{config.connectTimeout:g} s (attach option connectTimeout)"
+        ) from None
     if not response.get("success"):
-        process.kill()
-        raise RequestFailed(str(response.get("message", "launch failed in the debuggee")))
+        await stream.aclose()
+        s.debuggee = None
+        s.config = None
+        raise RequestFailed(str(response.get("message", "attach failed in the debuggee")))
+
+
+@adapter_command("restart", "supportsRestartRequest")
+async def restart(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> None:
+    config = s.config
+    if not isinstance(config, LaunchConfig):
+        raise RequestFailed("restart: only a launched program can be restarted (this session is attached)")
+    new_args = args.get("arguments") or s.launch_args
+    new_config = LaunchConfig.model_validate(new_args)
+    new_config.check_target()
+    s._restarting = True
+    try:
+        old_process, old_stream = s.process, s.debuggee
+        s.kill_debuggee()
+        if old_process is not None:
+            with anyio.move_on_after(10):
+                await old_process.wait()
+                await old_process.output_done.wait()
+        if old_stream is not None:
+            await old_stream.aclose()
+        s.process = None
+        s.debuggee = None
+        s.no_debug = False
+        s.config = new_config
+        s.launch_args = dict(new_args)
+        s.mapper = PathMapper([(m.localRoot, m.remoteRoot) for m in new_config.pathMappings])
+        s._swallow_initialized = not new_config.noDebug
+        await s.start_debuggee(new_config, new_args)
+        if not s.no_debug:
+            # The editor configured the first run; this one gets the same configuration.
+            for (command, _key), arguments in list(s._replay.items()):
+                await s.debuggee_request(command, arguments)
+            await s.debuggee_request("configurationDone", {})
+    finally:
+        s._restarting = False
 
 
 @adapter_command("disconnect", "supportTerminateDebuggee")
 async def disconnect(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> None:
-    process = s.process
+    launched = isinstance(s.config, LaunchConfig)
     terminate = args.get("terminateDebuggee")
     if terminate is None:
-        terminate = process is not None  # launched programs end with the session, as in debugpy
+        terminate = launched  # launched programs end with the session, attached ones run on
     if not terminate:
         s.detached = True
-    if s.debuggee is not None and not terminate:
+    if s.debuggee is not None and (not terminate or not launched):
+        # Detach (or ask an attached program to end): the debuggee clears our breakpoints and
+        # resumes every thread; closing the connection then leaves it waiting for a new client.
         try:
-            await s.debuggee_request("disconnect", args, timeout=5)
-        except TimeoutError:
+            await s.debuggee_request("disconnect", {**args, "terminateDebuggee": bool(terminate)}, timeout=5)
+        except (TimeoutError, RequestFailed):
             pass
-    if process is not None and terminate:
-        process.kill()
-        with anyio.move_on_after(5):
-            await process.wait()
+        await s.debuggee.aclose()
+    if launched and terminate:
+        s.kill_debuggee()
+        if s.process is not None:
+            with anyio.move_on_after(5):
+                await s.process.wait()
 
 
 @adapter_command("terminate", "supportsTerminateRequest")
 async def terminate(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> None:
     process = s.process
-    if process is None:
-        raise RequestFailed("terminate: no program is running")
-    timeout = s.config.terminateTimeout if s.config else 3.0
-    assert s._tg is not None
-    s._tg.start_soon(process.terminate, timeout)
+    if isinstance(s.config, LaunchConfig):
+        timeout = s.config.terminateTimeout
+        assert s._tg is not None
+        if process is not None:
+            s._tg.start_soon(process.terminate, timeout)
+            return
+        if s.debuggee_pid:
+            s._tg.start_soon(_terminate_pid, s.debuggee_pid, timeout)
+            return
+    if isinstance(s.config, AttachConfig) and s.debuggee is not None:
+        await s.debuggee_request("disconnect", {"terminateDebuggee": True}, timeout=5)
+        await s.debuggee.aclose()
+        return
+    raise RequestFailed("terminate: no program is running")
+
+
+async def _terminate_pid(pid: int, timeout: float) -> None:
+    """A program the editor started (terminal): interrupt it, kill it if it lingers."""
+    _kill(pid, signal.SIGINT)
+    with anyio.move_on_after(timeout):
+        while _alive(pid):
+            await anyio.sleep(0.05)  # not our child: no wait() to block on, so poll
+        return
+    _kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 async def run_stdio(log_dir: str | None) -> None:
@@ -467,7 +854,5 @@ async def run_stdio(log_dir: str | None) -> None:
 
     transcript = Transcript.from_env(log_dir, "adapter")
     async with open_stdio() as editor:
-        session = AdapterSession(
-            editor, transcript, log_dir or os.environ.get("DAP_SERVER_LOG_DIR")
-        )
+        session = AdapterSession(editor, transcript, log_dir or os.environ.get("DAP_SERVER_LOG_DIR"))
         await session.serve()

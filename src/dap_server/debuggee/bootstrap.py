@@ -222,3 +222,59 @@ def listen(
 
 def current_listener() -> Listener | None:
     return _listener
+
+
+# -- child processes -------------------------------------------------------------------------------
+
+# Helper processes multiprocessing starts for itself: nobody wants to debug them.
+_HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+
+
+def start_child(spec_json: str) -> None:
+    """Runs in a child of a debuggee, at start-up (from `_child_hook/sitecustomize.py`).
+
+    Listens on a fresh loopback port with a fresh token, tells the adapter (which sends the
+    editor a `startDebugging` request to attach there), then waits for the editor to attach and
+    configure, so that breakpoints are in place before the child's first line. A child that
+    no client takes within the time limit runs on undebugged rather than hanging.
+    """
+    import json
+
+    argv = list(getattr(sys, "orig_argv", sys.argv))
+    if any(helper in arg for arg in argv for helper in _HELPERS):
+        return
+    spec = json.loads(spec_json)
+    timeout = float(spec.get("timeout", 10.0))
+    listener = listen("127.0.0.1", 0, options=LaunchOptions(program=None, runs_program=False))
+    host_name, port = listener.address
+    notify = connect_tcp(spec["host"], int(spec["port"]), timeout=timeout)
+    try:
+        notify.send(
+            {
+                "seq": 0,
+                "type": "event",
+                "event": "dap_server.child",
+                "body": {
+                    "token": spec.get("token", ""),
+                    "pid": os.getpid(),
+                    "ppid": os.getppid(),
+                    "host": host_name,
+                    "port": port,
+                    "childToken": listener.token,
+                    "argv": argv,
+                },
+            }
+        )
+        reply = notify.receive(timeout=timeout)
+    except (OSError, TimeoutError):
+        reply = None
+    finally:
+        notify.close()
+    accepted = isinstance(reply, dict) and bool((reply.get("body") or {}).get("accepted"))
+    if accepted and listener.configured.wait(timeout):
+        return
+    listener.close()
+    sys.stderr.write(
+        f"dap-server: no debugger attached to child process {os.getpid()} within "
+        f"{timeout:g} s (launch option subProcessTimeout); it runs on undebugged\n"
+    )

@@ -1,25 +1,38 @@
 """Starts the engine and the server inside the debuggee, then runs the user's program.
 
-    python -m dap_server.debuggee --connect HOST:PORT --token-env NAME [options] -- PROGRAM [ARGS...]
+    python -m dap_server.debuggee --connect HOST:PORT [options] [--] TARGET [ARGS...]
+    python -m dap_server.debuggee --listen [HOST:]PORT [--wait-for-client] [options] [--] TARGET [ARGS...]
+
+TARGET is `PROGRAM`, `-m MODULE` or `-c CODE`, as for `python` itself.
 
 `--connect` is how the adapter launches a program: the debuggee connects back to the adapter
 (loopback, TCP_NODELAY), proves itself with the token the adapter gave it, and then serves DAP
 on that connection. The program starts only after `configurationDone`, so breakpoints set during
 configuration are in place before its first line runs.
+
+`--listen` (what `dap-server --listen` runs) serves DAP on a port of its own instead, for any
+client presenting the access token; with `--wait-for-client` the program starts only once a
+client has attached and configured.
 """
 
 from __future__ import annotations
 
 import argparse
+import builtins
+import importlib.util
+import json
 import os
 import runpy
+import signal
 import sys
 import threading
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal, TextIO
 
 import engine
-from dap_server.debuggee.server import Connection
+from dap_server.debuggee.server import Connection, Outbox
 from dap_server.debuggee.session import TABLE, DebugSession, LaunchOptions
 from dap_server.transcript import Transcript
 from dap_server.wire.sync_stream import MessageSocket, connect_tcp
@@ -28,40 +41,146 @@ from dap_server.wire.sync_stream import MessageSocket, connect_tcp
 # client that never finishes configuring must not hang the program forever.
 CONFIGURATION_TIMEOUT = 30.0
 
+# Children of the debuggee find their way back through this environment variable (see
+# `_child_hook/sitecustomize.py`); its directory goes first on their PYTHONPATH.
+CHILD_ENV = "DAP_SERVER_CHILD"
+CHILD_TOKEN_ENV = "DAP_SERVER_CHILD_TOKEN"
+CHILD_HOOK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_child_hook")
+
+TargetKind = Literal["program", "module", "code"]
+
+
+class UsageError(Exception):
+    """A command line that cannot work; the message is for the user."""
+
+
+@dataclass
+class Target:
+    kind: TargetKind
+    value: str
+    args: list[str]
+
+    def describe(self) -> str:
+        return {"program": self.value, "module": f"-m {self.value}", "code": "-c ..."}[self.kind]
+
+
+def split_target(argv: Sequence[str], parser: argparse.ArgumentParser) -> tuple[list[str], Target | None]:
+    """Splits `[options] [--] (PROGRAM | -m MODULE | -c CODE) [ARGS...]` like `python` does:
+    everything after the target belongs to the program, even what looks like our options."""
+    takes_value = {
+        opt for action in parser._actions if action.nargs != 0 for opt in action.option_strings
+    }
+    options: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            i += 1
+            break
+        if a in ("-m", "-c") or not a.startswith("-") or a == "-":
+            break
+        options.append(a)
+        if a in takes_value and i + 1 < len(argv):
+            options.append(argv[i + 1])
+            i += 2
+            continue
+        i += 1
+    rest = list(argv[i:])
+    if not rest:
+        return options, None
+    if rest[0] in ("-m", "-c"):
+        if len(rest) < 2:
+            raise UsageError(f"{rest[0]} needs an argument ({'a module name' if rest[0] == '-m' else 'Python code'})")
+        return options, Target("module" if rest[0] == "-m" else "code", rest[1], rest[2:])
+    return options, Target("program", rest[0], rest[1:])
+
+
+def parse_address(text: str, default_host: str = "127.0.0.1") -> tuple[str, int]:
+    """`[HOST:]PORT`, with `[::1]:PORT` for IPv6."""
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = default_host, text
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        number = int(port)
+    except ValueError:
+        raise UsageError(f"{text!r} is not [HOST:]PORT") from None
+    if not 0 <= number <= 65535:
+        raise UsageError(f"port {number} is out of range")
+    return host, number
+
 
 @dataclass
 class RunnerArgs:
-    connect: tuple[str, int]
+    connect: tuple[str, int] | None
+    listen: tuple[str, int] | None
     token: str
-    program: str
-    args: list[str]
+    target: Target
     stop_on_entry: bool
     just_my_code: bool
     log_dir: str | None
+    wait_for_client: bool = False
+    allow_remote: bool = False
+    token_file: str | None = None
+    no_token: bool = False
+    redirect_output: bool = False
+    subprocess_notify: tuple[str, int] | None = None
+    subprocess_timeout: float = 10.0
 
 
-def parse_args(argv: Sequence[str]) -> RunnerArgs:
-    p = argparse.ArgumentParser(prog="python -m dap_server.debuggee")
-    p.add_argument("--connect", required=True, metavar="HOST:PORT")
-    p.add_argument(
-        "--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token"
-    )
+def build_parser(prog: str = "python -m dap_server.debuggee") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog)
+    p.add_argument("--connect", metavar="HOST:PORT")
+    p.add_argument("--listen", metavar="[HOST:]PORT")
+    p.add_argument("--wait-for-client", action="store_true")
+    p.add_argument("--allow-remote", action="store_true")
+    p.add_argument("--token-file")
+    p.add_argument("--no-token", action="store_true")
+    p.add_argument("--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token")
     p.add_argument("--stop-on-entry", action="store_true")
     p.add_argument("--no-just-my-code", action="store_true")
+    p.add_argument("--redirect-output", action="store_true")
+    p.add_argument("--subprocess-notify", metavar="HOST:PORT")
+    p.add_argument("--subprocess-timeout", type=float, default=10.0)
     p.add_argument("--log-dir")
-    p.add_argument("program")
-    p.add_argument("args", nargs=argparse.REMAINDER)
-    ns = p.parse_args(argv)
-    host, _, port = ns.connect.rpartition(":")
+    return p
+
+
+def parse_args(argv: Sequence[str], prog: str = "python -m dap_server.debuggee") -> RunnerArgs:
+    p = build_parser(prog)
+    try:
+        options, target = split_target(argv, p)
+    except UsageError as exc:
+        p.error(str(exc))
+    ns = p.parse_args(options)
+    if target is None:
+        p.error("what to run is missing: PROGRAM, -m MODULE or -c CODE")
+    if (ns.connect is None) == (ns.listen is None):
+        p.error("exactly one of --connect and --listen is required")
     token = os.environ.pop(ns.token_env, "")  # never leak the token into the program's environment
+    try:
+        connect = parse_address(ns.connect) if ns.connect else None
+        listen = parse_address(ns.listen) if ns.listen else None
+        notify = parse_address(ns.subprocess_notify) if ns.subprocess_notify else None
+    except UsageError as exc:
+        p.error(str(exc))
+    if target.kind == "program":
+        target.value = os.path.abspath(target.value)
     return RunnerArgs(
-        connect=(host or "127.0.0.1", int(port)),
+        connect=connect,
+        listen=listen,
         token=token,
-        program=os.path.abspath(ns.program),
-        args=list(ns.args),
+        target=target,
         stop_on_entry=ns.stop_on_entry,
         just_my_code=not ns.no_just_my_code,
         log_dir=ns.log_dir,
+        wait_for_client=ns.wait_for_client,
+        allow_remote=ns.allow_remote,
+        token_file=ns.token_file,
+        no_token=ns.no_token,
+        redirect_output=ns.redirect_output,
+        subprocess_notify=notify,
+        subprocess_timeout=ns.subprocess_timeout,
     )
 
 
@@ -79,14 +198,10 @@ class DebuggeeHost:
         if self.session is not None:
             self.session.on_engine_event(event)
 
-    def serve_in_background(
-        self, stream: MessageSocket, on_lost: Callable[[], None] | None = None
-    ) -> Connection:
+    def serve_in_background(self, stream: MessageSocket, on_lost: Callable[[], None] | None = None) -> Connection:
         assert self.session is not None
         session = self.session
-        connection = Connection(
-            stream, TABLE, session, self.transcript.record if self.transcript else None
-        )
+        connection = Connection(stream, TABLE, session, self.transcript.record if self.transcript else None)
         session.outbox = connection.outbox
 
         def run() -> None:
@@ -105,26 +220,68 @@ class DebuggeeHost:
         return connection
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    a = parse_args(sys.argv[1:] if argv is None else argv)
+def entry_file(target: Target) -> str | None:
+    """The file whose first line is the program's entry (for stopOnEntry and the compile check).
+
+    For a module only a top-level one is looked up: finding `pkg.mod` would import `pkg`, running
+    its code before the debugger is configured.
+    """
+    if target.kind == "program":
+        return target.value
+    if target.kind == "module" and "." not in target.value:
+        spec = importlib.util.find_spec(target.value)
+        if spec is None:
+            return None
+        if spec.submodule_search_locations:
+            for location in spec.submodule_search_locations:
+                candidate = os.path.join(location, "__main__.py")
+                if os.path.isfile(candidate):
+                    return candidate
+            return None
+        return spec.origin if spec.origin and os.path.isfile(spec.origin) else None
+    return None
+
+
+def check_target(target: Target) -> None:
+    """Fails early, before any connection, with Python's own words."""
+    if target.kind == "program" and not os.path.isfile(target.value):
+        raise UsageError(f"can't open file {target.value!r}: no such file")
+    if target.kind == "module":
+        sys.path.insert(0, os.getcwd())
+        try:
+            top = target.value.partition(".")[0]
+            if importlib.util.find_spec(top) is None:
+                raise UsageError(f"No module named {top!r}")
+        finally:
+            sys.path.pop(0)
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.debuggee") -> int:
+    a = parse_args(sys.argv[1:] if argv is None else argv, prog)
+    try:
+        check_target(a.target)
+    except UsageError as exc:
+        print(f"dap-server: {exc}", file=sys.stderr)
+        return 2
+    if a.subprocess_notify is not None:
+        enable_for_children(a.subprocess_notify, os.environ.pop(CHILD_TOKEN_ENV, ""), a.subprocess_timeout, a.log_dir)
+    if a.listen is not None:
+        return main_listen(a)
+    assert a.connect is not None
     transcript = Transcript.open(a.log_dir, "debuggee") if a.log_dir else None
-    options = LaunchOptions(
-        program=a.program, stop_on_entry=a.stop_on_entry, just_my_code=a.just_my_code
-    )
+    if a.target.kind == "module":
+        sys.path.insert(0, os.getcwd())  # where `python -m` finds the module, as it will at run time
+    program = entry_file(a.target)
+    if a.target.kind == "module":
+        sys.path.pop(0)
+    options = LaunchOptions(program=program, stop_on_entry=a.stop_on_entry, just_my_code=a.just_my_code)
     host = DebuggeeHost(options, transcript)
     assert host.session is not None
-    if a.stop_on_entry:
-        host.debugger.stop_on_entry(a.program)
+    if a.stop_on_entry and program:
+        host.debugger.stop_on_entry(program)
     stream = connect_tcp(*a.connect)
     # The first message proves to the adapter that this connection is the debuggee it spawned.
-    stream.send(
-        {
-            "seq": 0,
-            "type": "event",
-            "event": "dap_server.hello",
-            "body": {"token": a.token, "pid": os.getpid()},
-        }
-    )
+    stream.send({"seq": 0, "type": "event", "event": "dap_server.hello", "body": {"token": a.token, "pid": os.getpid()}})
     finished = threading.Event()
 
     def adapter_lost() -> None:
@@ -136,23 +293,98 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     connection = host.serve_in_background(stream, adapter_lost)
     host.session.configuration_done.wait(CONFIGURATION_TIMEOUT)
-    code = run_program(a.program, a.args, host.debugger)
+    if a.redirect_output:
+        _tee_output(connection.outbox)
+    code = run_target(a.target, host.debugger)
     finished.set()
     connection.outbox.event("exited", {"exitCode": code})
     connection.outbox.event("terminated")
     host.debugger.close()
     connection.close()
-    return code
+    return _exit_like_python(code)
 
 
-def run_program(program: str, args: list[str], debugger: engine.Debugger) -> int:
-    """Runs the program as `__main__` the way `python PROGRAM ARGS` would; returns the exit code."""
-    sys.argv = [program, *args]
-    sys.path[0] = os.path.dirname(program)
+def main_listen(a: RunnerArgs) -> int:
+    """`dap-server --listen`: serve DAP on a port of our own while the program runs."""
+    from dap_server.auth import BindAddressError
+    from dap_server.debuggee import bootstrap
+
+    assert a.listen is not None
+    if a.target.kind == "module":
+        sys.path.insert(0, os.getcwd())
+    program = entry_file(a.target)
+    if a.target.kind == "module":
+        sys.path.pop(0)
+    options = LaunchOptions(program=program, just_my_code=a.just_my_code, runs_program=False)
     try:
-        runpy.run_path(program, run_name="__main__")
+        listener = bootstrap.listen(
+            a.listen[0],
+            a.listen[1],
+            token=a.token or None,
+            no_token=a.no_token,
+            token_file=a.token_file,
+            allow_remote=a.allow_remote,
+            options=options,
+        )
+    except BindAddressError as exc:
+        print(f"dap-server: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"dap-server: cannot listen on {a.listen[0]}:{a.listen[1]}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    announce_listener(listener.address, listener.token, a.token_file)
+    if a.wait_for_client:
+        print("dap-server: waiting for a client to attach...", file=sys.stderr, flush=True)
+        listener.configured.wait()
+    code = run_target(a.target, listener.host.debugger)
+    listener.send_exit(code)
+    listener.close()
+    listener.host.debugger.close()
+    return _exit_like_python(code)
+
+
+def announce_listener(address: tuple[str, int], token: str | None, token_file: str | None) -> None:
+    host, port = address
+    shown = f"[{host}]" if ":" in host else host
+    if token is None:
+        how = "no access token (--no-token)"
+    elif token_file:
+        how = f"access token in {token_file}"
+    else:
+        how = f"access token {token}"
+    # One line a script (or a test) can parse, on stderr so the program's stdout stays its own.
+    print(f"dap-server: listening on {shown}:{port} pid {os.getpid()} ({how})", file=sys.stderr, flush=True)
+
+
+# -- running the target --------------------------------------------------------------------------
+
+# Python's exit status for a program ended by an uncaught KeyboardInterrupt: killed by SIGINT.
+INTERRUPTED = -int(signal.SIGINT)
+
+
+def run_target(target: Target, debugger: engine.Debugger) -> int:
+    """Runs the target as `__main__` the way `python TARGET ARGS` would; returns the exit code."""
+    try:
+        if target.kind == "program":
+            sys.argv = [target.value, *target.args]
+            sys.path[0] = os.path.dirname(target.value)
+            runpy.run_path(target.value, run_name="__main__")
+        elif target.kind == "module":
+            sys.argv = [target.value, *target.args]  # alter_sys puts the module's file first
+            sys.path[0] = os.getcwd()
+            runpy.run_module(target.value, run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = ["-c", *target.args]
+            sys.path[0] = ""
+            _run_code(target.value)
     except SystemExit as exc:
         return _exit_code(exc)
+    except KeyboardInterrupt as exc:
+        # The graceful half of `terminate` (or Ctrl+C in a terminal): the program's `finally`
+        # blocks have run. Not an "uncaught exception" stop: the user asked it to end.
+        tb = _user_traceback(exc)
+        sys.excepthook(type(exc), exc.with_traceback(tb), tb)
+        return INTERRUPTED
     except BaseException as exc:
         debugger.report_uncaught(exc)
         # Print it as Python would, without our runner frames.
@@ -162,6 +394,24 @@ def run_program(program: str, args: list[str], debugger: engine.Debugger) -> int
     finally:
         _flush()
     return 0
+
+
+def run_program(program: str, args: list[str], debugger: engine.Debugger) -> int:
+    """Runs a program file as `__main__` (kept for callers of the first version)."""
+    return run_target(Target("program", program, args), debugger)
+
+
+def _run_code(code: str) -> None:
+    """`python -c CODE`: a fresh `__main__` module, so pickling (multiprocessing) finds it."""
+    module = types.ModuleType("__main__")
+    module.__dict__["__builtins__"] = builtins
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
+    try:
+        exec(compile(code, "<string>", "exec"), module.__dict__)
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -174,7 +424,17 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def _user_traceback(exc: BaseException):  # type: ignore[no-untyped-def]
+def _exit_like_python(code: int) -> int:
+    """Python ends an interrupted program with SIGINT itself, so its parent sees the signal."""
+    if code == INTERRUPTED:
+        _flush()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+        return 130  # only when SIGINT is blocked
+    return code
+
+
+def _user_traceback(exc: BaseException) -> types.TracebackType | None:
     tb = exc.__traceback__
     # Skip frames of the runner and runpy, which the user never wrote.
     while tb is not None and _is_ours(tb.tb_frame.f_code.co_filename):
@@ -192,3 +452,42 @@ def _flush() -> None:
             stream.flush()
         except Exception:
             pass
+
+
+# -- output redirection (redirectOutput in a terminal) ---------------------------------------------
+
+
+class _Tee:
+    """Writes go to the real stream (the terminal) and, as `output` events, to the client."""
+
+    def __init__(self, stream: TextIO, outbox: Outbox, category: str) -> None:
+        self._stream = stream
+        self._outbox = outbox
+        self._category = category
+
+    def write(self, text: str) -> int:
+        n = self._stream.write(text)
+        if text:
+            self._outbox.event("output", {"category": self._category, "output": text})
+        return n
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _tee_output(outbox: Outbox) -> None:
+    sys.stdout = _Tee(sys.stdout, outbox, "stdout")
+    sys.stderr = _Tee(sys.stderr, outbox, "stderr")
+
+
+# -- child processes -----------------------------------------------------------------------------
+
+
+def enable_for_children(notify: tuple[str, int], token: str, timeout: float, log_dir: str | None) -> None:
+    """Python children of this process (subprocess, multiprocessing spawn) load the debugger
+    at start-up through `_child_hook/sitecustomize.py` and announce themselves at `notify`."""
+    spec = {"host": notify[0], "port": notify[1], "token": token, "timeout": timeout}
+    if log_dir:
+        spec["logDir"] = log_dir
+    os.environ[CHILD_ENV] = json.dumps(spec)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (CHILD_HOOK_DIR, os.environ.get("PYTHONPATH")) if p)
