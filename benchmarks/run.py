@@ -49,6 +49,7 @@ class Settings:
     paging_rounds: int  # stops in the paging session
     paging_size: int
     label: str
+    clock: str = "cpu"  # which per-unit time the ratios use: "cpu" or "wall"
 
 
 PRESETS = {
@@ -95,9 +96,10 @@ WORKLOAD_LIST = [
 
 # What VS Code sends for debugpy's and this project's default exception filters.
 DEFAULT_EXCEPTIONS: Message = {"filters": ["uncaught"]}
-# Never true: the workload raises ValueError(i) with i >= 0.
-EXC_CONDITION = "exc.args[0] < 0"
-EXC_TYPE = "KeyError"  # never raised by the workload
+# Never true: the workload raises ValueError(i) with i >= 0; written so that it cannot raise
+# for other exceptions either (a condition that raises stops, as a breakpoint condition does).
+EXC_CONDITION = "exc.args[:1] == (-1,)"
+EXC_TYPE = "ZeroDivisionError"  # never raised by the workload, nor by the imports it makes
 
 
 @dataclass(frozen=True)
@@ -246,9 +248,14 @@ def run_plain(program: Path, args: Sequence[str], prefix: Sequence[str] = ()) ->
     return bench_from_output(proc.stdout)
 
 
-def run_floor(w: Workload, args: Sequence[str]) -> dict[str, Any]:
-    line = marked_line(w.path, "hot")
-    return run_plain(w.path, args, prefix=(str(FLOOR), str(w.path), str(line), w.condition))
+def run_floor(w: Workload, mode: Mode, args: Sequence[str]) -> dict[str, Any]:
+    if mode.key == "e":
+        floor: tuple[str, ...] = ("raise", str(w.path), EXC_CONDITION)
+    elif mode.key == "e-type":
+        floor = ("raise-type", str(w.path), EXC_TYPE)
+    else:
+        floor = ("line", str(w.path), str(marked_line(w.path, "hot")), w.condition)
+    return run_plain(w.path, args, prefix=(str(FLOOR), *floor))
 
 
 def run_debugged(adapter: Adapter, w: Workload, mode: Mode, args: Sequence[str]) -> dict[str, Any]:
@@ -325,7 +332,7 @@ def run_throughput(report: Report, cells: list[Cell], ads: dict[str, Adapter]) -
                     if variant == "plain":
                         result = run_plain(cell.workload.path, args)
                     elif variant == "floor":
-                        result = run_floor(cell.workload, args)
+                        result = run_floor(cell.workload, cell.mode, args)
                     else:
                         result = run_debugged(ads[variant], cell.workload, cell.mode, args)
                 except (DapError, OSError, subprocess.SubprocessError, ValueError) as exc:
@@ -333,15 +340,16 @@ def run_throughput(report: Report, cells: list[Cell], ads: dict[str, Adapter]) -
                     times.append(None)
                     progress(f"[{done}/{total}] {cell.workload.name} {cell.mode.key} {variant}: FAILED: {exc}")
                     continue
-                times.append(float(result["per_unit_s"]))
+                per_unit = float(result["per_unit_cpu_s" if s.clock == "cpu" else "per_unit_s"])
+                times.append(per_unit)
                 cell.memory_kb.setdefault(variant, []).append(int(result["vmhwm_kb"]))
                 plain = cell.times.get("plain", [])
                 ratio = ""
                 if variant != "plain" and len(plain) > run and plain[run]:
-                    ratio = f" {result['per_unit_s'] / plain[run]:.2f}x plain"
+                    ratio = f" {per_unit / plain[run]:.2f}x plain"
                 progress(
                     f"[{done}/{total}] run {run + 1} {cell.workload.name:<10} {cell.mode.key:<6} {variant:<7} "
-                    f"{result['per_unit_s'] * 1e6:9.1f} us/unit{ratio}  ({time.monotonic() - t0:.1f} s)"
+                    f"{per_unit * 1e6:9.1f} us/unit{ratio}  ({time.monotonic() - t0:.1f} s)"
                 )
 
 
@@ -682,9 +690,10 @@ def render(report: Report, sections: set[str], command: str) -> str:
         out += [
             "### Throughput: time per unit of work, as a ratio to plain Python",
             "",
+            f"Time per unit by the {'CPU time of the debuggee process (all its threads)' if s.clock == 'cpu' else 'wall clock'}. "
             "Median over the runs of the ratio measured within each run; for ours, the range over the runs "
             "in parentheses. `floor` is the hand-written minimal sys.monitoring conditional breakpoint "
-            "(benchmarks/floor.py).",
+            "(benchmarks/floor.py) for mode d, and the minimal RAISE callback for modes e and e-type.",
             "",
             *throughput_table(report),
             "",
@@ -754,6 +763,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, help="measured seconds per throughput run")
     p.add_argument("--only", metavar="NAME", help="comma-separated: sections (throughput, latency, paging), "
                    "workloads (fib, methods, loops, exceptions) and/or modes (a, b, c, d, e, e-type)")
+    p.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="time per unit of work by the process's CPU time (default; immune to other processes "
+        "taking the core on a shared machine) or by the wall clock",
+    )
     p.add_argument("--markdown", metavar="FILE", help="also write the report to FILE")
     p.add_argument("--src", metavar="DIR", default=str(REPO / "src"), help="this project's source tree")
     args = p.parse_args(argv)
@@ -767,6 +783,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.paging_rounds = max(args.runs, settings.paging_rounds) if not args.smoke else args.runs
     if args.seconds is not None:
         settings.seconds = args.seconds
+    settings.clock = args.clock
     sections, keep = select(args.only)
     ads = adapters(Path(args.src).resolve())
     report = Report(settings)
@@ -778,7 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 variants = ["plain", "ours"]
                 if exceptions_for(m, "debugpy") is not None:
                     variants.append("debugpy")
-                if m.key == "d":
+                if m.key in ("d", "e", "e-type"):
                     variants.append("floor")
                 cells.append(Cell(w, m, variants))
     report.cells = cells

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         attach,
         session,
     )
+    from dap_server.listen import breakpoint, is_client_connected, listen, wait_for_client
 
 __all__ = [
     "REDACTED",
@@ -61,18 +62,30 @@ __all__ = [
     "TypedValue",
     "Value",
     "attach",
+    "breakpoint",
+    "is_client_connected",
+    "listen",
     "session",
+    "wait_for_client",
 ]
+
+# In-code debugging (`dap_server.listen(5678)`...) lives in the `listen` module.
+_FROM_LISTEN = frozenset({"breakpoint", "is_client_connected", "listen", "wait_for_client"})
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from dap_server import api
+    if name not in __all__:
+        raise AttributeError(f"module 'dap_server' has no attribute {name!r}")
+    from importlib import import_module
 
-        value = getattr(api, name)
-        globals()[name] = value  # later lookups skip this function
-        return value
-    raise AttributeError(f"module 'dap_server' has no attribute {name!r}")
+    # import_module, not `import dap_server.listen as m`: that form reads the package
+    # attribute, which is the `listen` function once cached below.
+    module = import_module("dap_server.listen" if name in _FROM_LISTEN else "dap_server.api")
+    value = getattr(module, name)
+    # Cached, so later lookups skip this function. For `listen` this also replaces the
+    # submodule attribute the import just set: `dap_server.listen` is the function.
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

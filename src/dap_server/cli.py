@@ -7,6 +7,7 @@ With `--listen` it runs a program with the debugger listening for an editor to a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -104,4 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dap_server.adapter.session import run_stdio
 
     anyio.run(run_stdio, args.log_dir)
-    return 0
+    # The session is over (disconnect, or the editor went away). A worker thread may still sit
+    # in a read of the editor's pipe, which the editor may keep open, and interpreter shutdown
+    # would wait for it: the adapter must exit now, as editors expect after `disconnect`.
+    sys.stderr.flush()
+    os._exit(0)

@@ -11,9 +11,11 @@ Performance model (see docs/ARCHITECTURE.md and DESIGN's performance contract):
 - Stepping and pausing enable LINE only on the stepping thread's code objects (plus PY_START /
   PY_RESUME globally while stepping *into*), filter by thread and switch it off at the stop.
 
-Hot-path rules: callbacks index dicts by `co_filename` (a str, whose hash is cached) and the line
-number, never by code object (hashing a code object hashes its whole content, uncached), and
-allocate nothing on the DISABLE path.
+Hot-path rules: callbacks index dicts by line number (or `co_filename`, a str whose hash is
+cached) and then compare code objects by identity, never hash a code object (that hashes its
+whole content, uncached), and allocate nothing on the DISABLE path. While nothing steps or
+pauses, LINE and RAISE are served by closures built for the current breakpoints and filters
+(`_make_line_callback`, `_make_raise_callback`) and re-registered when those change.
 """
 
 from __future__ import annotations
@@ -890,9 +892,7 @@ class Debugger:
 
     # ================================================================== breakpoint hits
 
-    def _hit(
-        self, bps: tuple[Breakpoint, ...], frame: FrameType, verdict: object = None
-    ) -> bool:
+    def _hit(self, bps: tuple[Breakpoint, ...], frame: FrameType, verdict: object = None) -> bool:
         """Evaluates the breakpoints of a reached line; suspends if one says stop.
 
         `verdict` is the outcome of the first breakpoint's condition when the LINE callback

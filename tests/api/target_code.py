@@ -4,6 +4,7 @@ looked up by marker, so the tests never hard-code line numbers."""
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass
 
 GREETING = "hello"
@@ -68,10 +69,21 @@ def login(user_name: str) -> bool:
     user = User(user_name)
     data = [1, 2, 3]
     ok = len(password) > 3  # @login
-    return ok and user.is_active and bool(data)
+    return ok and user.is_active and bool(data) and bool(api_token)
+
+
+def wait_a_while(seconds: float) -> int:
+    ticks = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        ticks += 1  # @tick
+    return ticks
 
 
 def main(argv: list[str]) -> int:
+    if "--wait" in argv:
+        wait_a_while(20)
     cart = Cart(User("ada"))
     for price in (3, 4):
         cart.add(price)

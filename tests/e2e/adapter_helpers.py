@@ -27,15 +27,29 @@ def env_with_src(extra: dict[str, str] | None = None) -> dict[str, str]:
 def reverse_request(client: DapClient, command: str, timeout: float = TIMEOUT) -> dict[str, Any]:
     """Waits for a request the server sends to the client (runInTerminal, startDebugging)."""
     return client._next(
-        lambda m: m.get("type") == "request" and m.get("command") == command, timeout, f"reverse request '{command}'"
+        lambda m: m.get("type") == "request" and m.get("command") == command,
+        timeout,
+        f"reverse request '{command}'",
     )
 
 
-def answer(client: DapClient, request: dict[str, Any], body: dict[str, Any] | None = None, *, success: bool = True) -> None:
+def answer(
+    client: DapClient,
+    request: dict[str, Any],
+    body: dict[str, Any] | None = None,
+    *,
+    success: bool = True,
+) -> None:
     with client._lock:
         client._seq += 1
         seq = client._seq
-    msg: dict[str, Any] = {"seq": seq, "type": "response", "request_seq": request["seq"], "command": request["command"], "success": success}
+    msg: dict[str, Any] = {
+        "seq": seq,
+        "type": "response",
+        "request_seq": request["seq"],
+        "command": request["command"],
+        "success": success,
+    }
     if body is not None:
         msg["body"] = body
     if not success:
@@ -43,10 +57,15 @@ def answer(client: DapClient, request: dict[str, Any], body: dict[str, Any] | No
     client.send(msg)
 
 
-def configure(client: DapClient, breakpoints: dict[str, list[int]] | None = None) -> dict[str, dict[str, Any]]:
+def configure(
+    client: DapClient, breakpoints: dict[str, list[int]] | None = None
+) -> dict[str, dict[str, Any]]:
     results = {}
     for path, lines in (breakpoints or {}).items():
-        results[path] = client.request("setBreakpoints", {"source": {"path": path}, "breakpoints": [{"line": n} for n in lines]})
+        results[path] = client.request(
+            "setBreakpoints",
+            {"source": {"path": path}, "breakpoints": [{"line": n} for n in lines]},
+        )
     client.request("configurationDone")
     return results
 
@@ -72,7 +91,9 @@ def spawn_terminal(arguments: dict[str, Any], stdin: bool = True) -> subprocess.
     )
 
 
-_LISTENING = re.compile(r"listening on \[?([0-9a-f.:]+?)\]?:(\d+) pid (\d+) \((?:access token (\S+)|.*)\)")
+_LISTENING = re.compile(
+    r"listening on \[?([0-9a-f.:]+?)\]?:(\d+) pid (\d+) \((?:access token (\S+)|.*)\)"
+)
 
 
 @dataclass
@@ -106,7 +127,9 @@ class Listening:
         self.process.wait(timeout=10)
 
 
-def start_listening(args: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> Listening:
+def start_listening(
+    args: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+) -> Listening:
     """Starts `python -m dap_server <args>` (listen mode) and reads where it listens."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "dap_server", *args],
@@ -173,7 +196,10 @@ def wait_gone(pid: int, timeout: float = TIMEOUT) -> bool:
 
 
 def launch_with(
-    client: DapClient, arguments: dict[str, Any], breakpoints: dict[str, list[int]] | None = None, **initialize: Any
+    client: DapClient,
+    arguments: dict[str, Any],
+    breakpoints: dict[str, list[int]] | None = None,
+    **initialize: Any,
 ) -> dict[str, dict[str, Any]]:
     """DapClient.launch with any launch arguments (no `program` forced in)."""
     client.initialize(**initialize)

@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.adapter_helpers import answer, configure, launch_with, reverse_request, spawn_terminal
+from tests.e2e.adapter_helpers import (
+    answer,
+    configure,
+    launch_with,
+    reverse_request,
+    spawn_terminal,
+)
 from tests.support.dap_client import DapClient
 from tests.support.programs import PROGRAMS, line_of, program
 
@@ -26,7 +32,9 @@ def client() -> Iterator[DapClient]:
         yield c
     finally:
         c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(c.schema_errors)
+        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
+            c.schema_errors
+        )
 
 
 def report(client: DapClient) -> dict[str, Any]:
@@ -39,7 +47,7 @@ def report(client: DapClient) -> dict[str, Any]:
 
 def test_program_with_list_args_cwd_env_and_env_file(client: DapClient, tmp_path: Path) -> None:
     (tmp_path / "vars.env").write_text(
-        "# comment\nDAP_TEST_FILE=from-file\nexport DAP_TEST_SET=overridden-by-env\nDAP_TEST_QUOTED=\"a b\"\n"
+        '# comment\nDAP_TEST_FILE=from-file\nexport DAP_TEST_SET=overridden-by-env\nDAP_TEST_QUOTED="a b"\n'
     )
     os.environ["DAP_TEST_UNSET"] = "inherited"
     try:
@@ -57,7 +65,12 @@ def test_program_with_list_args_cwd_env_and_env_file(client: DapClient, tmp_path
     assert r["argv"] == [SHOW_ENV, "one", "two words"]
     assert r["cwd"] == str(tmp_path)
     assert r["path0"] == str(PROGRAMS)
-    assert r["env"] == {"DAP_TEST_SET": "set", "DAP_TEST_FILE": "from-file", "DAP_TEST_UNSET": None, "DAP_TEST_QUOTED": "a b"}
+    assert r["env"] == {
+        "DAP_TEST_SET": "set",
+        "DAP_TEST_FILE": "from-file",
+        "DAP_TEST_UNSET": None,
+        "DAP_TEST_QUOTED": "a b",
+    }
     assert r["token_leaked"] is False
     assert client.events("exited") == [{"exitCode": 0}]
 
@@ -78,10 +91,16 @@ def test_module_runs_as_python_dash_m(client: DapClient) -> None:
 def test_module_breakpoint_and_package_main(client: DapClient) -> None:
     main = str(PROGRAMS / "pkg_main" / "__main__.py")
     line = line_of(main, "pkg-main")
-    launch_with(client, {"module": "pkg_main", "cwd": str(PROGRAMS), "args": ["arg"]}, {main: [line]})
+    launch_with(
+        client, {"module": "pkg_main", "cwd": str(PROGRAMS), "args": ["arg"]}, {main: [line]}
+    )
     stopped = client.wait_event("stopped")
     frames = client.stack(stopped["threadId"])
-    assert (frames[0]["name"], frames[0]["line"], frames[0]["source"]["path"]) == ("<module>", line, main)
+    assert (frames[0]["name"], frames[0]["line"], frames[0]["source"]["path"]) == (
+        "<module>",
+        line,
+        main,
+    )
     client.request("continue", {"threadId": stopped["threadId"]})
     client.wait_event("terminated")
     assert client.output("stdout") == "package main __main__ ['arg']\n"
@@ -89,8 +108,12 @@ def test_module_breakpoint_and_package_main(client: DapClient) -> None:
 
 def test_missing_module_is_a_clear_error(client: DapClient) -> None:
     client.initialize()
-    message = client.request_error("launch", {"module": "no_such_module_here", "cwd": str(PROGRAMS)})
-    assert message.startswith("launch: the debuggee exited with code 2 before the debugger could connect")
+    message = client.request_error(
+        "launch", {"module": "no_such_module_here", "cwd": str(PROGRAMS)}
+    )
+    assert message.startswith(
+        "launch: the debuggee exited with code 2 before the debugger could connect"
+    )
     assert "No module named 'no_such_module_here'" in message
 
 
@@ -109,7 +132,9 @@ def test_code_runs_as_python_dash_c(client: DapClient) -> None:
         ({"program": BASIC, "module": "m", "code": "pass"}, "'program' and 'module' and 'code'"),
     ],
 )
-def test_program_module_code_are_mutually_exclusive(client: DapClient, given: dict[str, str], named: str) -> None:
+def test_program_module_code_are_mutually_exclusive(
+    client: DapClient, given: dict[str, str], named: str
+) -> None:
     client.initialize()
     assert client.request_error("launch", given) == (
         f"launch: 'program', 'module' and 'code' are mutually exclusive, but {named} were given"
@@ -135,9 +160,14 @@ def test_debugpy_python_path_name_is_accepted(client: DapClient) -> None:
 
 
 def test_unknown_options_are_reported_once(client: DapClient) -> None:
-    client.launch(SHOW_ENV, django=True, myOwnSetting=1, type="dap-python", name="x", request="launch")
+    client.launch(
+        SHOW_ENV, django=True, myOwnSetting=1, type="dap-python", name="x", request="launch"
+    )
     report(client)
-    assert client.output("console") == "dap-server: ignoring unknown launch options: django, myOwnSetting\n"
+    assert (
+        client.output("console")
+        == "dap-server: ignoring unknown launch options: django, myOwnSetting\n"
+    )
 
 
 def test_missing_env_file_is_a_clear_error(client: DapClient, tmp_path: Path) -> None:
@@ -177,18 +207,25 @@ def test_connect_timeout_is_named_in_its_error(client: DapClient) -> None:
         "launch",
         {"program": BASIC, "python": ["/bin/sh", "-c", "sleep 30", "sh"], "connectTimeout": 0.5},
     )
-    assert message == "launch: the debuggee did not connect within 0.5 s (launch option connectTimeout)"
+    assert (
+        message
+        == "launch: the debuggee did not connect within 0.5 s (launch option connectTimeout)"
+    )
 
 
 # -- console: integratedTerminal / externalTerminal through runInTerminal ----------------------
 
 
-@pytest.mark.parametrize(("console", "kind"), [("integratedTerminal", "integrated"), ("externalTerminal", "external")])
+@pytest.mark.parametrize(
+    ("console", "kind"), [("integratedTerminal", "integrated"), ("externalTerminal", "external")]
+)
 def test_run_in_terminal_with_stdin(client: DapClient, console: str, kind: str) -> None:
     reads = program("reads_stdin.py")
     line = line_of(reads, "read")
     client.initialize(supportsRunInTerminalRequest=True)
-    launch_seq = client.send_request("launch", {"program": reads, "console": console, "env": {"DAP_TEST_SET": "t"}})
+    launch_seq = client.send_request(
+        "launch", {"program": reads, "console": console, "env": {"DAP_TEST_SET": "t"}}
+    )
     request = reverse_request(client, "runInTerminal")
     arguments = request["arguments"]
     assert arguments["kind"] == kind
@@ -217,7 +254,9 @@ def test_run_in_terminal_with_stdin(client: DapClient, console: str, kind: str) 
 
 def test_run_in_terminal_with_redirect_output_also_sends_output_events(client: DapClient) -> None:
     client.initialize(supportsRunInTerminalRequest=True)
-    launch_seq = client.send_request("launch", {"program": BASIC, "console": "integratedTerminal", "redirectOutput": True})
+    launch_seq = client.send_request(
+        "launch", {"program": BASIC, "console": "integratedTerminal", "redirectOutput": True}
+    )
     request = reverse_request(client, "runInTerminal")
     terminal = spawn_terminal(request["arguments"], stdin=False)
     try:
@@ -226,7 +265,7 @@ def test_run_in_terminal_with_redirect_output_also_sends_output_events(client: D
         configure(client)
         assert client.wait_response(launch_seq)["success"]
         client.wait_event("terminated")
-        out, err = terminal.communicate(timeout=15)
+        out, _err = terminal.communicate(timeout=15)
         assert out == b"hello ada\nhello bobby\ntotal 8\n"
         assert client.output("stdout") == "hello ada\nhello bobby\ntotal 8\n"
         assert client.output("stderr") == "to stderr\n"
@@ -239,7 +278,13 @@ def test_run_in_terminal_with_redirect_output_also_sends_output_events(client: D
 def test_args_string_goes_to_the_shell_when_the_editor_allows(client: DapClient) -> None:
     client.initialize(supportsRunInTerminalRequest=True, supportsArgsCanBeInterpretedByShell=True)
     launch_seq = client.send_request(
-        "launch", {"program": SHOW_ENV, "console": "integratedTerminal", "args": "$DAP_TEST_SET 'x y'", "env": {"DAP_TEST_SET": "expanded"}}
+        "launch",
+        {
+            "program": SHOW_ENV,
+            "console": "integratedTerminal",
+            "args": "$DAP_TEST_SET 'x y'",
+            "env": {"DAP_TEST_SET": "expanded"},
+        },
     )
     request = reverse_request(client, "runInTerminal")
     assert request["arguments"]["argsCanBeInterpretedByShell"] is True
@@ -272,12 +317,20 @@ def test_editor_refusing_run_in_terminal_fails_the_launch(client: DapClient) -> 
     answer(client, reverse_request(client, "runInTerminal"), success=False)
     response = client.wait_response(seq)
     assert response["success"] is False
-    assert response["message"] == "launch: the editor could not start the program in a terminal: refused by the test"
+    assert (
+        response["message"]
+        == "launch: the editor could not start the program in a terminal: refused by the test"
+    )
 
 
 def test_run_in_terminal_timeout_is_named(client: DapClient) -> None:
     client.initialize(supportsRunInTerminalRequest=True)
-    seq = client.send_request("launch", {"program": BASIC, "console": "integratedTerminal", "runInTerminalTimeout": 0.3})
+    seq = client.send_request(
+        "launch", {"program": BASIC, "console": "integratedTerminal", "runInTerminalTimeout": 0.3}
+    )
     reverse_request(client, "runInTerminal")  # and never answer it
     response = client.wait_response(seq)
-    assert response["message"] == "runInTerminal: the editor did not answer within 0.3 s (launch option runInTerminalTimeout)"
+    assert (
+        response["message"]
+        == "runInTerminal: the editor did not answer within 0.3 s (launch option runInTerminalTimeout)"
+    )

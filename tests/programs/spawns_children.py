@@ -16,7 +16,9 @@ def work(label):
 if __name__ == "__main__":
     how = sys.argv[1]
     if how == "subprocess":
-        subprocess.run([sys.executable, os.path.join(HERE, "child.py"), "from-subprocess"], check=True)
+        subprocess.run(
+            [sys.executable, os.path.join(HERE, "child.py"), "from-subprocess"], check=True
+        )
     elif how == "spawn":
         ctx = multiprocessing.get_context("spawn")
         p = ctx.Process(target=work, args=("spawned",))

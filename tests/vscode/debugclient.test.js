@@ -80,3 +80,49 @@ test('a missing program fails the launch with a clear message', async () => {
     return true;
   });
 });
+
+// Listen mode: `dap-server --listen 0 --wait-for-client basic.py`, then VS Code's client
+// attaches through the adapter with `connect` and the access token the listener printed.
+function startListening() {
+  const { spawn } = require('node:child_process');
+  const proc = spawn(python, ['-m', 'dap_server', '--listen', '0', '--wait-for-client', program], {
+    env: { ...process.env, PYTHONPATH: path.join(root, 'src') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${seen}`)), 15000);
+    proc.stderr.on('data', (chunk) => {
+      seen += chunk.toString();
+      const m = /listening on ([0-9.]+):(\d+) pid (\d+) \(access token (\S+)\)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, host: m[1], port: Number(m[2]), pid: Number(m[3]), token: m[4] });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`listener exited with ${code}: ${seen}`)));
+  });
+}
+
+test('attaches to a listening program, hits a breakpoint, runs to the end', async () => {
+  const listening = await startListening();
+  try {
+    const line = lineOf('greet-print');
+    await dc.initializeRequest({ adapterID: 'python', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    await Promise.all([
+      dc.waitForEvent('initialized').then(async () => {
+        await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line }] });
+        await dc.configurationDoneRequest();
+      }),
+      dc.attachRequest({ connect: { host: listening.host, port: listening.port }, token: listening.token }),
+      dc.assertStoppedLocation('breakpoint', { path: program, line }),
+    ]);
+    const threads = await dc.threadsRequest();
+    const main = threads.body.threads.find((t) => t.name === 'MainThread');
+    assert.strictEqual(main.id, listening.pid);
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+    await Promise.all([dc.continueRequest({ threadId: main.id }), dc.waitForEvent('terminated')]);
+  } finally {
+    listening.proc.kill();
+  }
+});

@@ -196,7 +196,9 @@ async def spawn(plan: LaunchPlan, token: str) -> DebuggeeProcess:
             start_new_session=True,  # its own process group, so terminate ends children too
         )
     except OSError as exc:
-        raise LaunchError(f"launch: cannot start the interpreter {plan.command[0]!r}: {exc.strerror or exc}") from exc
+        raise LaunchError(
+            f"launch: cannot start the interpreter {plan.command[0]!r}: {exc.strerror or exc}"
+        ) from exc
     return DebuggeeProcess(process, token)
 
 

@@ -76,7 +76,8 @@ class PathMapper:
                     out[key] = self._source(item, direction, unmapped)
                 elif key in _SOURCE_LIST_KEYS and isinstance(item, list):
                     out[key] = [
-                        self._source(s, direction, unmapped) if isinstance(s, dict) else s for s in item
+                        self._source(s, direction, unmapped) if isinstance(s, dict) else s
+                        for s in item
                     ]
                 else:
                     out[key] = self.rewrite(item, direction, unmapped)
@@ -85,7 +86,9 @@ class PathMapper:
             return [self.rewrite(item, direction, unmapped) for item in value]
         return value
 
-    def _source(self, source: dict[str, Any], direction: Direction, unmapped: list[str] | None) -> dict[str, Any]:
+    def _source(
+        self, source: dict[str, Any], direction: Direction, unmapped: list[str] | None
+    ) -> dict[str, Any]:
         out: dict[str, Any] = self.rewrite(source, direction, unmapped)
         path = source.get("path")
         if isinstance(path, str):

@@ -50,7 +50,9 @@ from dap_server.wire.framing import FramingError
 
 log = logging.getLogger("dap_server.adapter")
 
-AdapterHandler = Callable[["AdapterSession", dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any] | None]]
+AdapterHandler = Callable[
+    ["AdapterSession", dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any] | None]
+]
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,27 @@ def capabilities() -> dict[str, Any]:
 
 # Requests whose last arguments are replayed to a restarted debuggee, keyed so that a later
 # request replaces an earlier one (setBreakpoints is per source).
-_REPLAYED = ("setBreakpoints", "setFunctionBreakpoints", "setExceptionBreakpoints", "setDataBreakpoints", "setInstructionBreakpoints")
+_REPLAYED = (
+    "setBreakpoints",
+    "setFunctionBreakpoints",
+    "setExceptionBreakpoints",
+    "setDataBreakpoints",
+    "setInstructionBreakpoints",
+)
 
 # A program run with noDebug has no debuggee server: the adapter answers the configuration
 # requests every editor sends itself, so the session looks normal.
 _NO_DEBUG_REASON = "the program runs without the debugger (noDebug)"
+
+
+# What a relayed request that the debuggee took but could not answer (it ended) is answered.
+_DONE_BY_EFFECT: dict[str, dict[str, Any] | None] = {
+    "configurationDone": None,
+    "continue": {"allThreadsContinued": True},
+    "next": None,
+    "stepIn": None,
+    "stepOut": None,
+}
 
 
 class RequestFailed(Exception):
@@ -93,7 +111,12 @@ class RequestFailed(Exception):
 
 
 class AdapterSession:
-    def __init__(self, editor: MessageStream, transcript: Transcript | None = None, log_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        editor: MessageStream,
+        transcript: Transcript | None = None,
+        log_dir: str | None = None,
+    ) -> None:
         self.editor = editor
         self.transcript = transcript
         self.log_dir = log_dir
@@ -151,7 +174,12 @@ class AdapterSession:
         await self.send(msg)
 
     async def respond(self, request: dict[str, Any], body: dict[str, Any] | None) -> None:
-        msg: dict[str, Any] = {"type": "response", "request_seq": request["seq"], "success": True, "command": request["command"]}
+        msg: dict[str, Any] = {
+            "type": "response",
+            "request_seq": request["seq"],
+            "success": True,
+            "command": request["command"],
+        }
         if body is not None:
             msg["body"] = body
         await self.send(msg)
@@ -173,7 +201,9 @@ class AdapterSession:
             self._early_stderr.append(text)
         await self.event("output", {"category": category, "output": text})
 
-    async def editor_request(self, command: str, arguments: dict[str, Any], timeout: float, option: str) -> dict[str, Any]:
+    async def editor_request(
+        self, command: str, arguments: dict[str, Any], timeout: float, option: str
+    ) -> dict[str, Any]:
         """A reverse request to the editor; returns its response, raises LaunchError on timeout."""
         slot: tuple[anyio.Event, list[dict[str, Any]]] = (anyio.Event(), [])
         async with self._send_lock:
@@ -185,7 +215,9 @@ class AdapterSession:
             with anyio.fail_after(timeout):
                 await slot[0].wait()
         except TimeoutError:
-            raise LaunchError(f"{command}: the editor did not answer within {timeout:g} s (launch option {option})") from None
+            raise LaunchError(
+                f"{command}: the editor did not answer within {timeout:g} s (launch option {option})"
+            ) from None
         finally:
             self._reverse.pop(seq, None)
         if not slot[1]:
@@ -254,7 +286,11 @@ class AdapterSession:
             await self._answer_no_debug(message, command, arguments)
             return
         if self.debuggee is None:
-            await self.fail(message["seq"], command, f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)")
+            await self.fail(
+                message["seq"],
+                command,
+                f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)",
+            )
             return
         unmapped: list[str] = []
         if self.mapper:
@@ -273,7 +309,9 @@ class AdapterSession:
             key = str(source.get("path") or source.get("sourceReference") or "")
         self._replay[(command, key)] = arguments
 
-    async def _answer_no_debug(self, request: dict[str, Any], command: str, arguments: dict[str, Any]) -> None:
+    async def _answer_no_debug(
+        self, request: dict[str, Any], command: str, arguments: dict[str, Any]
+    ) -> None:
         if command in ("setBreakpoints", "setFunctionBreakpoints"):
             count = len(arguments.get("breakpoints") or arguments.get("lines") or [])
             bps = [{"verified": False, "message": _NO_DEBUG_REASON} for _ in range(count)]
@@ -285,18 +323,26 @@ class AdapterSession:
         else:
             await self.fail(request["seq"], command, f"{command}: {_NO_DEBUG_REASON}")
 
-    async def _run_own(self, cmd: AdapterCommand, request: dict[str, Any], arguments: dict[str, Any]) -> None:
+    async def _run_own(
+        self, cmd: AdapterCommand, request: dict[str, Any], arguments: dict[str, Any]
+    ) -> None:
         try:
             body = await cmd.handler(self, request, arguments)
         except (RequestFailed, LaunchError, ConfigError) as exc:
             await self.fail(request["seq"], request["command"], str(exc))
             return
         except ValidationError as exc:
-            await self.fail(request["seq"], request["command"], _validation_message(request["command"], exc))
+            await self.fail(
+                request["seq"], request["command"], _validation_message(request["command"], exc)
+            )
             return
         except Exception as exc:
             log.exception("adapter handler %s failed", request["command"])
-            await self.fail(request["seq"], request["command"], f"internal error in {request['command']}: {exc!r}")
+            await self.fail(
+                request["seq"],
+                request["command"],
+                f"internal error in {request['command']}: {exc!r}",
+            )
             return
         await self.respond(request, body)
         if request["command"] == "disconnect":
@@ -304,7 +350,9 @@ class AdapterSession:
 
     # -- the debuggee connection ---------------------------------------------------------------
 
-    async def debuggee_request(self, command: str, arguments: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
+    async def debuggee_request(
+        self, command: str, arguments: dict[str, Any], timeout: float = 30.0
+    ) -> dict[str, Any]:
         stream = self.debuggee
         if stream is None:
             raise RequestFailed(f"{command}: the debuggee is gone")
@@ -312,7 +360,9 @@ class AdapterSession:
         seq = self._dseq
         slot: tuple[anyio.Event, list[dict[str, Any]]] = (anyio.Event(), [])
         self._own[seq] = slot
-        await stream.send({"seq": seq, "type": "request", "command": command, "arguments": arguments})
+        await stream.send(
+            {"seq": seq, "type": "request", "command": command, "arguments": arguments}
+        )
         with anyio.fail_after(timeout):
             await slot[0].wait()
         if not slot[1]:
@@ -348,9 +398,27 @@ class AdapterSession:
         self.debuggee = None
         for event, _ in self._own.values():
             event.set()  # wake anyone waiting; they see no response
+        await self._answer_orphans()
         if self.process is None and not self._restarting:
             # Not our process (terminal, attach): the connection's end is the session's end.
             await self.send_terminated()
+
+    async def _answer_orphans(self) -> None:
+        """Requests relayed to a debuggee that died before answering still get a response.
+
+        Run control succeeds: its effect (the program started, resumed) happened, and the
+        program may well end, by os._exit, a signal or simply by finishing, before its answer
+        leaves the process."""
+        orphans, self._relayed = self._relayed, {}
+        for editor_seq, command, _ in orphans.values():
+            if command in _DONE_BY_EFFECT:
+                await self.respond(
+                    {"seq": editor_seq, "command": command}, _DONE_BY_EFFECT[command]
+                )
+            else:
+                await self.fail(
+                    editor_seq, command, f"{command}: the program ended before answering"
+                )
 
     async def _on_debuggee_message(self, message: dict[str, Any]) -> None:
         if self.mapper:
@@ -419,7 +487,12 @@ class AdapterSession:
             await self.event("terminated")
 
     async def accept_debuggee(
-        self, listener: socket.socket, process: DebuggeeProcess | None, token: str, timeout: float
+        self,
+        listener: socket.socket,
+        process: DebuggeeProcess | None,
+        token: str,
+        timeout: float,
+        request: str = "launch",
     ) -> tuple[MessageStream, int]:
         """Waits for the spawned debuggee to connect back and prove itself with its token;
         returns the stream and the debuggee's pid."""
@@ -433,7 +506,9 @@ class AdapterSession:
                 await process.output_done.wait()
             stderr = "".join(self._early_stderr).strip()
             detail = f":\n{stderr[-2000:]}" if stderr else ""
-            raise LaunchError(f"launch: the debuggee {describe_exit(code)} before the debugger could connect{detail}")
+            raise LaunchError(
+                f"launch: the debuggee {describe_exit(code)} before the debugger could connect{detail}"
+            )
 
         result: list[tuple[MessageStream, int]] = []
 
@@ -463,7 +538,9 @@ class AdapterSession:
                     tg.start_soon(first_wins)
                     tg.start_soon(exited_early)
         except TimeoutError:
-            raise LaunchError(f"launch: the debuggee did not connect within {timeout:g} s (launch option connectTimeout)") from None
+            raise LaunchError(
+                f"{request}: the debuggee did not connect within {timeout:g} s ({request} option connectTimeout)"
+            ) from None
         except BaseExceptionGroup as group:
             for exc in group.exceptions:
                 if isinstance(exc, LaunchError):
@@ -478,7 +555,11 @@ class AdapterSession:
         connects its debuggee server and sends it initialize + launch."""
         check_launch(config)
         terminal = config.console != "internalConsole"
-        shell_args = terminal and isinstance(config.args, str) and bool(self.client_args.get("supportsArgsCanBeInterpretedByShell"))
+        shell_args = (
+            terminal
+            and isinstance(config.args, str)
+            and bool(self.client_args.get("supportsArgsCanBeInterpretedByShell"))
+        )
         if config.noDebug:
             plan = plan_launch(config, None, "", None, shell_args=shell_args, terminal=terminal)
             if terminal:
@@ -494,7 +575,13 @@ class AdapterSession:
         children = await self.open_child_listener(config) if config.subProcess else None
         log_dir = self.log_dir or config.logDir
         plan = plan_launch(
-            config, ("127.0.0.1", listener.getsockname()[1]), token, log_dir, children, shell_args=shell_args, terminal=terminal
+            config,
+            ("127.0.0.1", listener.getsockname()[1]),
+            token,
+            log_dir,
+            children,
+            shell_args=shell_args,
+            terminal=terminal,
         )
         process: DebuggeeProcess | None = None
         try:
@@ -506,7 +593,9 @@ class AdapterSession:
             listener.close()
             raise
         try:
-            stream, pid = await self.accept_debuggee(listener, process, token, config.connectTimeout)
+            stream, pid = await self.accept_debuggee(
+                listener, process, token, config.connectTimeout
+            )
         except LaunchError:
             if process is not None:
                 process.kill()
@@ -533,11 +622,13 @@ class AdapterSession:
         self._tg.start_soon(self.watch_process, process)
         return process
 
-    async def run_in_terminal(self, config: LaunchConfig, plan: LaunchPlan, shell_args: bool) -> None:
+    async def run_in_terminal(
+        self, config: LaunchConfig, plan: LaunchPlan, shell_args: bool
+    ) -> None:
         if not self.client_args.get("supportsRunInTerminalRequest"):
             raise LaunchError(
                 f'launch: "console": "{config.console}" needs an editor that can run a command in a terminal '
-                "(runInTerminal), and this one did not say it can; use \"console\": \"internalConsole\""
+                '(runInTerminal), and this one did not say it can; use "console": "internalConsole"'
             )
         arguments: dict[str, Any] = {
             "kind": "external" if config.console == "externalTerminal" else "integrated",
@@ -548,9 +639,13 @@ class AdapterSession:
         }
         if shell_args:
             arguments["argsCanBeInterpretedByShell"] = True
-        response = await self.editor_request("runInTerminal", arguments, config.runInTerminalTimeout, "runInTerminalTimeout")
+        response = await self.editor_request(
+            "runInTerminal", arguments, config.runInTerminalTimeout, "runInTerminalTimeout"
+        )
         if not response.get("success"):
-            raise LaunchError(f"launch: the editor could not start the program in a terminal: {response.get('message', 'no reason given')}")
+            raise LaunchError(
+                f"launch: the editor could not start the program in a terminal: {response.get('message', 'no reason given')}"
+            )
         body = response.get("body") or {}
         pid = body.get("processId")
         if isinstance(pid, int):
@@ -570,7 +665,9 @@ class AdapterSession:
             self._child_token = generate_token()
             assert self._tg is not None
             self._tg.start_soon(self._accept_children, self._children)
-        return ChildNotify("127.0.0.1", self._children.port, self._child_token, config.subProcessTimeout)
+        return ChildNotify(
+            "127.0.0.1", self._children.port, self._child_token, config.subProcessTimeout
+        )
 
     async def _accept_children(self, listener: TcpMessageListener) -> None:
         async with anyio.create_task_group() as tg:
@@ -594,14 +691,26 @@ class AdapterSession:
                 return
             accepted = bool(self.client_args.get("supportsStartDebuggingRequest"))
             try:
-                await stream.send({"seq": 1, "type": "event", "event": "dap_server.childAck", "body": {"accepted": accepted}})
+                await stream.send(
+                    {
+                        "seq": 1,
+                        "type": "event",
+                        "event": "dap_server.childAck",
+                        "body": {"accepted": accepted},
+                    }
+                )
             except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
                 return
         pid = body.get("pid")
         if self.transcript:
-            self.transcript.step(f"child process {pid} (parent {body.get('ppid')}) announced; accepted={accepted}")
+            self.transcript.step(
+                f"child process {pid} (parent {body.get('ppid')}) announced; accepted={accepted}"
+            )
         if not accepted:
-            await self.output("console", f"dap-server: child process {pid} runs undebugged: this editor cannot start child sessions (startDebugging)\n")
+            await self.output(
+                "console",
+                f"dap-server: child process {pid} runs undebugged: this editor cannot start child sessions (startDebugging)\n",
+            )
             return
         await self.announce_child(body)
 
@@ -625,14 +734,18 @@ class AdapterSession:
         timeout = config.subProcessTimeout if config is not None else 10.0
         try:
             response = await self.editor_request(
-                "startDebugging", {"request": "attach", "configuration": configuration}, timeout, "subProcessTimeout"
+                "startDebugging",
+                {"request": "attach", "configuration": configuration},
+                timeout,
+                "subProcessTimeout",
             )
         except LaunchError as exc:
             await self.output("console", f"dap-server: child process {body.get('pid')}: {exc}\n")
             return
         if not response.get("success"):
             await self.output(
-                "console", f"dap-server: the editor did not start a session for child process {body.get('pid')}: {response.get('message')}\n"
+                "console",
+                f"dap-server: the editor did not start a session for child process {body.get('pid')}: {response.get('message')}\n",
             )
 
     async def _shutdown(self) -> None:
@@ -644,7 +757,12 @@ class AdapterSession:
             process.kill()
             with anyio.move_on_after(5):
                 await process.wait()
-        elif process is None and self.debuggee_pid and isinstance(self.config, LaunchConfig) and not self.detached:
+        elif (
+            process is None
+            and self.debuggee_pid
+            and isinstance(self.config, LaunchConfig)
+            and not self.detached
+        ):
             _kill(self.debuggee_pid, signal.SIGKILL)  # launched in a terminal
         if self.debuggee is not None:
             await self.debuggee.aclose()
@@ -671,15 +789,21 @@ def _validation_message(command: str, exc: ValidationError) -> str:
 
 
 @adapter_command("initialize")
-async def initialize(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+async def initialize(
+    s: AdapterSession, request: dict[str, Any], args: dict[str, Any]
+) -> dict[str, Any]:
     s.client_args = dict(args)
     return capabilities()
 
 
-async def _report_unknown(s: AdapterSession, config: LaunchConfig | AttachConfig, what: str) -> None:
+async def _report_unknown(
+    s: AdapterSession, config: LaunchConfig | AttachConfig, what: str
+) -> None:
     unknown = config.unknown_options()
     if unknown:
-        await s.output("console", f"dap-server: ignoring unknown {what} options: {', '.join(unknown)}\n")
+        await s.output(
+            "console", f"dap-server: ignoring unknown {what} options: {', '.join(unknown)}\n"
+        )
 
 
 @adapter_command("launch")
@@ -707,6 +831,9 @@ async def attach(s: AdapterSession, request: dict[str, Any], args: dict[str, Any
         raise RequestFailed("attach: a program is already being debugged in this session")
     config = AttachConfig.model_validate(args)
     address = config.address()
+    if address is None and config.processId not in (None, ""):
+        await _attach_to_pid(s, config, args)
+        return
     if address is None:
         raise RequestFailed(
             'attach: say where the program listens: "connect": {"host": "127.0.0.1", "port": 5678} '
@@ -727,16 +854,18 @@ async def attach(s: AdapterSession, request: dict[str, Any], args: dict[str, Any
         ) from None
     except OSError as exc:
         s.config = None
+        # anyio reports "All connection attempts failed" and chains the reason itself.
+        cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
+        reason = os.strerror(cause.errno) if cause.errno else str(cause)
         raise RequestFailed(
-            f"attach: cannot connect to {host}:{port}: {exc.strerror or exc}. Is the program running with "
+            f"attach: cannot connect to {host}:{port}: {reason}. Is the program running with "
             f"`dap-server --listen {port} ...` or dap_server.listen({port})?"
         ) from None
     s.attach_stream(stream)
-    init_args = dict(s.client_args)
-    if config.token:
-        init_args["token"] = config.token
     try:
-        init = await s.debuggee_request("initialize", init_args, config.connectTimeout)
+        # The token travels in the attach arguments (relayed as they are), so a wrong one is
+        # reported as the attach's failure.
+        init = await s.debuggee_request("initialize", s.client_args, config.connectTimeout)
         if not init.get("success"):
             raise RequestFailed(f"attach: {init.get('message')}")
         response = await s.debuggee_request("attach", args, config.connectTimeout)
@@ -752,11 +881,94 @@ async def attach(s: AdapterSession, request: dict[str, Any], args: dict[str, Any
         raise RequestFailed(str(response.get("message", "attach failed in the debuggee")))
 
 
+async def _attach_to_pid(s: AdapterSession, config: AttachConfig, args: dict[str, Any]) -> None:
+    """Attach by process id: the target loads the debugger (sys.remote_exec on 3.14, gdb before)
+    and connects back to a loopback port of ours with a fresh token, as a launched one does."""
+    import threading
+
+    from dap_server.attach import AttachError, attach_to_pid
+
+    try:
+        pid = int(config.processId)  # type: ignore[arg-type]
+    except ValueError:
+        raise RequestFailed(
+            f"attach: processId must be a process id, not {config.processId!r}"
+        ) from None
+    s.config = config
+    s.launch_args = dict(args)
+    s.mapper = PathMapper([(m.localRoot, m.remoteRoot) for m in config.pathMappings])
+    await _report_unknown(s, config, "attach")
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+    token = generate_token()
+    connected = threading.Event()
+    portal_output: list[str] = []
+
+    def inject() -> None:
+        attach_to_pid(
+            pid,
+            "127.0.0.1",
+            port,
+            token,
+            timeout=config.connectTimeout,
+            on_progress=portal_output.append,
+            wait_connected=connected.wait,
+        )
+
+    result: list[tuple[MessageStream, int]] = []
+    failure: list[BaseException] = []
+
+    async def injecting() -> None:
+        try:
+            await anyio.to_thread.run_sync(inject, abandon_on_cancel=True)
+        except AttachError as exc:
+            failure.append(exc)
+            tg.cancel_scope.cancel()
+
+    async def accepting() -> None:
+        try:
+            result.append(
+                await s.accept_debuggee(listener, None, token, config.connectTimeout, "attach")
+            )
+        except LaunchError as exc:
+            failure.append(exc)
+            tg.cancel_scope.cancel()
+            return
+        connected.set()
+
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(injecting)
+            tg.start_soon(accepting)
+    finally:
+        connected.set()
+        listener.close()
+        for line in portal_output:
+            await s.output("console", line + "\n")
+    if failure or not result:
+        s.config = None
+        reason = str(failure[0]) if failure else "the process did not connect"
+        raise RequestFailed(reason if reason.startswith("attach: ") else f"attach: {reason}")
+    stream, debuggee_pid = result[0]
+    s.debuggee_pid = debuggee_pid
+    s.attach_stream(stream)
+    init = await s.debuggee_request("initialize", s.client_args, config.connectTimeout)
+    if not init.get("success"):
+        raise RequestFailed(f"attach: {init.get('message')}")
+    response = await s.debuggee_request("attach", args, config.connectTimeout)
+    if not response.get("success"):
+        raise RequestFailed(str(response.get("message", "attach failed in the debuggee")))
+
+
 @adapter_command("restart", "supportsRestartRequest")
 async def restart(s: AdapterSession, request: dict[str, Any], args: dict[str, Any]) -> None:
     config = s.config
     if not isinstance(config, LaunchConfig):
-        raise RequestFailed("restart: only a launched program can be restarted (this session is attached)")
+        raise RequestFailed(
+            "restart: only a launched program can be restarted (this session is attached)"
+        )
     new_args = args.get("arguments") or s.launch_args
     new_config = LaunchConfig.model_validate(new_args)
     new_config.check_target()
@@ -799,7 +1011,9 @@ async def disconnect(s: AdapterSession, request: dict[str, Any], args: dict[str,
         # Detach (or ask an attached program to end): the debuggee clears our breakpoints and
         # resumes every thread; closing the connection then leaves it waiting for a new client.
         try:
-            await s.debuggee_request("disconnect", {**args, "terminateDebuggee": bool(terminate)}, timeout=5)
+            await s.debuggee_request(
+                "disconnect", {**args, "terminateDebuggee": bool(terminate)}, timeout=5
+            )
         except (TimeoutError, RequestFailed):
             pass
         await s.debuggee.aclose()
@@ -854,5 +1068,7 @@ async def run_stdio(log_dir: str | None) -> None:
 
     transcript = Transcript.from_env(log_dir, "adapter")
     async with open_stdio() as editor:
-        session = AdapterSession(editor, transcript, log_dir or os.environ.get("DAP_SERVER_LOG_DIR"))
+        session = AdapterSession(
+            editor, transcript, log_dir or os.environ.get("DAP_SERVER_LOG_DIR")
+        )
         await session.serve()

@@ -12,7 +12,7 @@ See docs/api.md. Everything here is a DAP client of the same server editors use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dap_server.api.errors import (
     BreakpointTargetError,
@@ -31,6 +31,9 @@ from dap_server.api.inprocess import Run
 from dap_server.api.session import Session, session
 from dap_server.api.values import REDACTED, Breakpoint, StackFrame, Stop, TypedValue, Value
 from dap_server.state.policy import SecurityPolicy
+
+if TYPE_CHECKING:
+    from dap_server.listen import Endpoint
 
 __all__ = [
     "REDACTED",
@@ -58,11 +61,15 @@ __all__ = [
 ]
 
 
-def attach(**options: Any) -> Any:
-    """Makes this process debuggable: an alias of `dap_server.listen()` with its safe defaults
-    (loopback only, an access token required). Returns what `listen` returns."""
-    try:
-        from dap_server.listen import listen  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:  # listen() is another part of the project
-        raise DebuggerError(f"attach(): dap_server.listen is not available in this installation ({exc})") from None
-    return listen(**options)
+def attach(
+    address: int | tuple[str, int] | str = ("127.0.0.1", 0),
+    *,
+    token_file: str | None = None,
+    quiet: bool = False,
+) -> Endpoint:
+    """Makes this process debuggable: `dap_server.listen()` with its safe defaults only
+    (loopback, a fresh access token, no remote binding). Returns the endpoint; its `.token` is
+    what a client passes (`session(connect=endpoint, token=endpoint.token)`)."""
+    from dap_server.listen import listen
+
+    return listen(address, token_file=token_file, quiet=quiet)

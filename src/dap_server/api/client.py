@@ -138,7 +138,9 @@ class DapClient:
         self.close_reason = ""
         self.messages_sent = 0
         self.messages_received = 0
-        self._reader = threading.Thread(target=self._read_loop, name="dap_server.api.reader", daemon=True)
+        self._reader = threading.Thread(
+            target=self._read_loop, name="dap_server.api.reader", daemon=True
+        )
         self._reader.start()
 
     @property
@@ -147,12 +149,16 @@ class DapClient:
 
     # -- sending ------------------------------------------------------------------------------
 
-    def send_request(self, command: str, arguments: dict[str, Any] | None = None) -> tuple[int, _Pending]:
+    def send_request(
+        self, command: str, arguments: dict[str, Any] | None = None
+    ) -> tuple[int, _Pending]:
         """Sends a request without waiting; `wait(seq, pending, timeout)` collects the answer."""
         pending = _Pending(command)
         with self._lock:
             if self._closed.is_set():
-                raise ConnectionLost(f"{command}: the connection to {self.peer} is closed{self._why()}")
+                raise ConnectionLost(
+                    f"{command}: the connection to {self.peer} is closed{self._why()}"
+                )
             self._seq += 1
             seq = self._seq
             self._pending[seq] = pending
@@ -174,7 +180,9 @@ class DapClient:
         if not pending.done.wait(timeout):
             with self._lock:
                 self._pending.pop(seq, None)
-            raise DebuggerTimeout(f"{pending.command}: no response from {self.peer} within {timeout:g} s")
+            raise DebuggerTimeout(
+                f"{pending.command}: no response from {self.peer} within {timeout:g} s"
+            )
         if pending.response is None:
             raise ConnectionLost(
                 f"{pending.command}: the connection to {self.peer} closed before it answered{self._why()}"

@@ -99,13 +99,21 @@ class InProcessTarget:
             raise
         self._closed = False
 
-    def start(self, func: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any], on_done: Callable[[], None]) -> Run:
+    def start(
+        self,
+        func: Callable[..., object],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        on_done: Callable[[], None],
+    ) -> Run:
         run = Run(func)
         debugger = self.host.debugger
         # The thread's target is a partial, not a function of this package: the engine hides
         # threads whose target is the debugger's own code, and this one must be debuggable.
         # The wrapper's frame is still the debugger's, so it never shows in stack traces.
-        target = functools.partial(_run_target, run, func, args, kwargs, debugger.report_uncaught, on_done)
+        target = functools.partial(
+            _run_target, run, func, args, kwargs, debugger.report_uncaught, on_done
+        )
         thread = threading.Thread(target=target, name=f"target {run.name}", daemon=True)
         run.thread = thread
         thread.start()

@@ -43,7 +43,15 @@ from dap_server.api.errors import (
 )
 from dap_server.api.inprocess import InProcessTarget, Run
 from dap_server.api.targets import TargetResolver
-from dap_server.api.values import REDACTED, Breakpoint, StackFrame, Stop, TypedValue, Value, from_dap, literal_text
+from dap_server.api.values import (
+    Breakpoint,
+    StackFrame,
+    Stop,
+    TypedValue,
+    Value,
+    from_dap,
+    literal_text,
+)
 
 if TYPE_CHECKING:
     from dap_server.state.policy import SecurityPolicy
@@ -131,7 +139,16 @@ class Session:
         timeout: float = DEFAULT_REQUEST_TIMEOUT,
         on_output: OutputHandler | None = None,
     ) -> None:
-        chosen = [n for n, v in (("program", program), ("module", module), ("connect", connect), ("pid", pid)) if v is not None]
+        chosen = [
+            n
+            for n, v in (
+                ("program", program),
+                ("module", module),
+                ("connect", connect),
+                ("pid", pid),
+            )
+            if v is not None
+        ]
         if len(chosen) > 1:
             raise DebuggerError(f"session(): give one target, not {' and '.join(chosen)}")
         if isinstance(args, str):
@@ -139,11 +156,17 @@ class Session:
         self.timeout = timeout
         self.on_output = on_output
         self._policy = security_policy
-        self._patterns: list[str] | None = list(sensitive_patterns) if sensitive_patterns is not None else None
+        self._patterns: list[str] | None = (
+            list(sensitive_patterns) if sensitive_patterns is not None else None
+        )
         self._just_my_code = just_my_code
         self._stop_on_entry = stop_on_entry
         self._cwd = os.path.abspath(os.fspath(cwd)) if cwd is not None else os.getcwd()
-        self._program = os.path.abspath(os.path.join(self._cwd, os.fspath(program))) if program is not None else None
+        self._program = (
+            os.path.abspath(os.path.join(self._cwd, os.fspath(program)))
+            if program is not None
+            else None
+        )
         self._module = module
         self._args = [str(a) for a in args]
         self._env = dict(env) if env is not None else None
@@ -152,10 +175,16 @@ class Session:
         self._pid = pid
         self._python = python
         self.mode: Literal["launch", "attach", "in-process"] = (
-            "launch" if (program is not None or module is not None) else "attach" if (connect or pid) else "in-process"
+            "launch"
+            if (program is not None or module is not None)
+            else "attach"
+            if (connect or pid)
+            else "in-process"
         )
         self.target_description = (
-            self._program or (f"-m {module}" if module else None) or (f"{connect[0]}:{connect[1]}" if connect else None)
+            self._program
+            or (f"-m {module}" if module else None)
+            or (f"{connect[0]}:{connect[1]}" if connect else None)
             or (f"pid {pid}" if pid is not None else "in process")
         )
 
@@ -167,6 +196,9 @@ class Session:
         self._thread_id: int | None = None
         self._exit_code: int | None = None
         self._stops = 0
+        # The stop last returned to the caller (or inspected): run_until_breakpoint continues
+        # from it, but returns a newer stop that arrived while nobody was waiting.
+        self._reported = 0
         self._output: list[tuple[str, str]] = []
 
         # Per stop, dropped at every resume.
@@ -175,10 +207,15 @@ class Session:
         self._frame_index = 0
 
         self._breakpoints: list[Breakpoint] = []
-        self._exception_types: dict[str, list[str]] = {"raised": [], "uncaught": ["*"] if stop_on_uncaught else []}
+        self._exception_types: dict[str, list[str]] = {
+            "raised": [],
+            "uncaught": ["*"] if stop_on_uncaught else [],
+        }
         self._watches: list[str] = []
         self._capabilities: dict[str, Any] = {}
         self._started = False
+        # False while set_breakpoints adds many: each file is then sent once, at the end.
+        self._started_sync = True
         self._closed = False
         self._opened_at = time.time()
         self._process: subprocess.Popen[bytes] | None = None
@@ -194,7 +231,12 @@ class Session:
     def _open(self) -> DapClient:
         if self.mode == "in-process":
             self._inproc = InProcessTarget()
-            client = DapClient(self._inproc.transport, on_event=self._on_event, on_close=self._on_close, peer="the in-process debuggee")
+            client = DapClient(
+                self._inproc.transport,
+                on_event=self._on_event,
+                on_close=self._on_close,
+                peer="the in-process debuggee",
+            )
         elif self._connect is not None:
             import socket
 
@@ -202,12 +244,24 @@ class Session:
             try:
                 sock = socket.create_connection((host, port), timeout=self.timeout)
             except OSError as exc:
-                raise ConnectionLost(f"cannot connect to a debuggee at {host}:{port}: {exc.strerror or exc}") from None
-            client = DapClient(SocketTransport(sock), on_event=self._on_event, on_close=self._on_close, peer=f"the debuggee at {host}:{port}")
+                raise ConnectionLost(
+                    f"cannot connect to a debuggee at {host}:{port}: {exc.strerror or exc}"
+                ) from None
+            client = DapClient(
+                SocketTransport(sock),
+                on_event=self._on_event,
+                on_close=self._on_close,
+                peer=f"the debuggee at {host}:{port}",
+            )
         else:
             if self._program is not None and not os.path.isfile(self._program):
                 raise DebuggerError(f"session(): program {self._program!r} does not exist")
-            client = DapClient(self._spawn_adapter(), on_event=self._on_event, on_close=self._on_close, peer="the adapter")
+            client = DapClient(
+                self._spawn_adapter(),
+                on_event=self._on_event,
+                on_close=self._on_close,
+                peer="the adapter",
+            )
         try:
             arguments: dict[str, Any] = {
                 "clientID": "dap_server.api",
@@ -240,14 +294,17 @@ class Session:
                 env=env,
             )
         except OSError as exc:
-            raise DebuggerError(f"cannot start the adapter ({sys.executable} -m dap_server): {exc}") from None
+            raise DebuggerError(
+                f"cannot start the adapter ({sys.executable} -m dap_server): {exc}"
+            ) from None
         self._process = process
 
         def drain() -> None:
             # Read stderr as it comes, so the adapter never blocks on a full pipe; the tail
             # explains a crash.
             assert process.stderr is not None
-            for chunk in iter(lambda: process.stderr.read1(4096), b""):  # type: ignore[union-attr]
+            fd = process.stderr.fileno()
+            while chunk := os.read(fd, 4096):
                 self._stderr.append(chunk)
                 del self._stderr[:-64]
 
@@ -258,7 +315,10 @@ class Session:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -346,7 +406,7 @@ class Session:
 
     @property
     def state(self) -> Phase:
-        """"idle" (not started), "running", "stopped" or "finished"."""
+        """ "idle" (not started), "running", "stopped" or "finished"."""
         with self._cond:
             return self._phase
 
@@ -360,7 +420,9 @@ class Session:
     def output(self) -> str:
         """Everything the program printed (out of process: its stdout and stderr, as relayed)."""
         with self._cond:
-            return "".join(text for category, text in self._output if category in ("stdout", "stderr"))
+            return "".join(
+                text for category, text in self._output if category in ("stdout", "stderr")
+            )
 
     @property
     def capabilities(self) -> dict[str, Any]:
@@ -377,7 +439,11 @@ class Session:
         if phase == "stopped" and thread_id is not None:
             return thread_id
         if phase == "idle":
-            start = "run(func) and then run_until_breakpoint()" if self.mode == "in-process" else "run_until_breakpoint()"
+            start = (
+                "run(func) and then run_until_breakpoint()"
+                if self.mode == "in-process"
+                else "run_until_breakpoint()"
+            )
             raise NotStoppedError(f"{what}: the program has not started yet; call {start} first")
         if phase == "running":
             raise NotStoppedError(
@@ -390,11 +456,19 @@ class Session:
             return f" (exit code {self._exit_code})"
         if self._run is not None and self._run.done():
             exc = self._run.exception
-            return f" ({self._run.name}() raised {type(exc).__name__})" if exc else f" ({self._run.name}() returned)"
+            return (
+                f" ({self._run.name}() raised {type(exc).__name__})"
+                if exc
+                else f" ({self._run.name}() returned)"
+            )
         return ""
 
-    def _request(self, command: str, arguments: dict[str, Any] | None = None, timeout: float | None = None) -> dict[str, Any]:
-        return self._client.request(command, arguments, timeout=self.timeout if timeout is None else timeout)
+    def _request(
+        self, command: str, arguments: dict[str, Any] | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
+        return self._client.request(
+            command, arguments, timeout=self.timeout if timeout is None else timeout
+        )
 
     # -- starting ---------------------------------------------------------------------------------
 
@@ -405,7 +479,9 @@ class Session:
         `finish()` for it to return. Only the worker thread ever stops.
         """
         if self._inproc is None:
-            raise DebuggerError(f"run(): this session debugs {self.target_description}; run(func) is for in-process sessions (session() without a target)")
+            raise DebuggerError(
+                f"run(): this session debugs {self.target_description}; run(func) is for in-process sessions (session() without a target)"
+            )
         if self._run is not None and not self._run.done():
             raise DebuggerError(f"run(): {self._run.name}() is still running; one target at a time")
         self._configure()
@@ -421,7 +497,10 @@ class Session:
         if self._started:
             return
         self._started = True
-        options: dict[str, Any] = {"justMyCode": self._just_my_code, "stopOnEntry": self._stop_on_entry}
+        options: dict[str, Any] = {
+            "justMyCode": self._just_my_code,
+            "stopOnEntry": self._stop_on_entry,
+        }
         if self._policy is not None:
             options["securityPolicy"] = self._policy.to_dict()
         if self._patterns is not None:
@@ -435,7 +514,15 @@ class Session:
             options["token"] = self._token
         if self.mode == "launch":
             command = "launch"
-            options.update({"name": "dap_server.api", "type": "python", "request": "launch", "cwd": self._cwd, "args": self._args})
+            options.update(
+                {
+                    "name": "dap_server.api",
+                    "type": "python",
+                    "request": "launch",
+                    "cwd": self._cwd,
+                    "args": self._args,
+                }
+            )
             if self._program is not None:
                 options["program"] = self._program
             if self._module is not None:
@@ -451,7 +538,9 @@ class Session:
                 options["processId"] = self._pid
         seq, pending = self._client.send_request(command, options)
         if not self._initialized.wait(self.timeout):
-            raise DebuggerTimeout(f"{command}: the debugger did not get ready within {self.timeout:g} s{self._adapter_stderr()}")
+            raise DebuggerTimeout(
+                f"{command}: the debugger did not get ready within {self.timeout:g} s{self._adapter_stderr()}"
+            )
         if self._client.closed:
             self._client.wait(seq, pending, 0.1)
             raise ConnectionLost(f"{command}: the connection closed{self._adapter_stderr()}")
@@ -486,7 +575,10 @@ class Session:
         Line and function breakpoints on the way are passed over. Returns None when the program
         ends without one.
         """
-        self._go("run_until_exception")
+        try:
+            self._go("run_until_exception")
+        except ProgramExited:
+            return None
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -498,18 +590,23 @@ class Session:
 
     def _go(self, what: str) -> None:
         with self._cond:
-            phase = self._phase
+            phase, unseen = self._phase, self._stops != self._reported
         if phase == "stopped":
-            self._resume("continue", what)
+            if not unseen:
+                self._resume("continue", what)
         elif phase == "idle":
             if self.mode == "in-process":
-                raise NotStoppedError(f"{what}: nothing runs yet; start the target with run(func, *args) first")
+                raise NotStoppedError(
+                    f"{what}: nothing runs yet; start the target with run(func, *args) first"
+                )
             self._configure()
             with self._cond:
                 if self._phase == "idle":
                     self._phase = "running"
         elif phase == "finished":
-            raise ProgramExited(f"{what}: the program has finished{self._exit_text()}", self._exit_code)
+            raise ProgramExited(
+                f"{what}: the program has finished{self._exit_text()}", self._exit_code
+            )
 
     def continue_execution(self) -> None:
         """Resumes the stopped program and returns at once (see `run_until_breakpoint`)."""
@@ -534,19 +631,21 @@ class Session:
         if phase != "running":
             self._require_stopped("pause")  # explains idle/finished
             raise NotStoppedError("pause: the program is already stopped")
-        arguments: dict[str, Any] = {"threadId": thread_id} if thread_id is not None else {}
         if self._run is not None and self._run.thread is not None and self._run.thread.native_id:
-            arguments = {"threadId": self._run.thread.native_id}
-        self._request("pause", arguments or {"threadId": 0})
+            thread_id = self._run.thread.native_id
+        if thread_id is None:
+            # Never stopped yet: the program's first thread (its main thread) is the one to stop.
+            threads = self._request("threads").get("threads") or []
+            if not threads:
+                raise DebuggerError("pause: the program has no thread that can be paused")
+            thread_id = int(threads[0]["id"])
+        self._request("pause", {"threadId": thread_id})
         return self._wait_for_stop("pause", timeout)
 
     def finish(self, timeout: float | None = DEFAULT_RUN_TIMEOUT) -> object:
         """Lets the program run to its end, passing over every stop. Returns the exit code
         (out of process) or what the in-process function returned (re-raising what it raised)."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self._cond:
-            if self._phase == "idle" and self.mode != "in-process":
-                pass
         if self.state == "idle" and self.mode != "in-process":
             self._configure()
             with self._cond:
@@ -559,7 +658,9 @@ class Session:
             elif phase == "finished":
                 break
             elif phase == "idle":
-                raise NotStoppedError("finish: nothing runs yet; start the target with run(func, *args) first")
+                raise NotStoppedError(
+                    "finish: nothing runs yet; start the target with run(func, *args) first"
+                )
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             with self._cond:
                 ok = self._cond.wait_for(lambda: self._phase != "running", remaining)
@@ -567,8 +668,6 @@ class Session:
                 raise DebuggerTimeout(f"finish: the program did not end within {timeout:g} s")
         if self._run is not None:
             return self._run.result(timeout=5.0)
-        if self.mode == "launch":
-            self._client.join(5.0)
         return self._exit_code
 
     def _resume(self, command: str, what: str, extra: dict[str, Any] | None = None) -> None:
@@ -604,9 +703,15 @@ class Session:
             )
         if phase == "finished":
             if self._client.closed and self.mode != "in-process" and self._exit_code is None:
-                raise ConnectionLost(f"{what}: the connection to {self._client.peer} closed{self._adapter_stderr()}")
-            raise ProgramExited(f"{what}: the program finished without stopping{self._exit_text()}", self._exit_code)
+                raise ConnectionLost(
+                    f"{what}: the connection to {self._client.peer} closed{self._adapter_stderr()}"
+                )
+            raise ProgramExited(
+                f"{what}: the program finished without stopping{self._exit_text()}", self._exit_code
+            )
         stop = self.current_stop()
+        with self._cond:
+            self._reported = self._stops
         if stop.reason == "exception":
             raise self._exception_caught(stop)
         return stop
@@ -649,7 +754,13 @@ class Session:
             message = ""
         uncaught = (stop.description or "").lower().startswith("uncaught")
         return ExceptionCaught(
-            type_name, message, stop.filename, stop.line, thread_id=stop.thread_id, uncaught=uncaught, stack_trace=stack
+            type_name,
+            message,
+            stop.filename,
+            stop.line,
+            thread_id=stop.thread_id,
+            uncaught=uncaught,
+            stack_trace=stack,
         )
 
     # -- breakpoints ---------------------------------------------------------------------------------
@@ -670,7 +781,9 @@ class Session:
         roots.append(self._cwd)
         resolver = TargetResolver(
             base_dir=self._cwd,
-            search_path=[*roots, *sys.path[1:]] if self.mode != "in-process" else [*roots, *sys.path],
+            search_path=[*roots, *sys.path[1:]]
+            if self.mode != "in-process"
+            else [*roots, *sys.path],
             main_files=main_files,
             default_files=default_files,
             live_modules=self.mode == "in-process",
@@ -699,12 +812,20 @@ class Session:
         `log_message` makes it a logpoint ("x is {x}"). Setting the same target again replaces it.
         """
         caller = sys._getframe(1).f_globals.get("__file__")
-        if self.mode == "in-process" and isinstance(caller, str) and caller not in self._resolver.default_files:
+        if (
+            self.mode == "in-process"
+            and isinstance(caller, str)
+            and caller not in self._resolver.default_files
+        ):
             # A bare function name in process is looked up in the module that names it.
             self._resolver.default_files.append(caller)
         resolved = self._resolver.resolve(target, line)
         bp = Breakpoint(
-            target=target if line is None else f"{target}:{line}" if not target.endswith(f":{line}") else target,
+            target=target
+            if line is None
+            else f"{target}:{line}"
+            if not target.endswith(f":{line}")
+            else target,
             kind=resolved.kind,
             path=resolved.path,
             line=resolved.line,
@@ -714,7 +835,11 @@ class Session:
             log_message=log_message or None,
         )
         for i, old in enumerate(self._breakpoints):
-            if (old.kind, old.path if old.kind == "line" else old.function, old.line if old.kind == "line" else None) == (
+            if (
+                old.kind,
+                old.path if old.kind == "line" else old.function,
+                old.line if old.kind == "line" else None,
+            ) == (
                 bp.kind,
                 bp.path if bp.kind == "line" else bp.function,
                 bp.line if bp.kind == "line" else None,
@@ -751,8 +876,6 @@ class Session:
             self._sync_all()
         return result
 
-    _started_sync = True
-
     def _find(self, target: str | Breakpoint, what: str) -> list[Breakpoint]:
         if isinstance(target, Breakpoint):
             found = [b for b in self._breakpoints if b is target]
@@ -764,7 +887,9 @@ class Session:
             names = [b.target for b in self._breakpoints]
             close = difflib.get_close_matches(str(target), names, n=3, cutoff=0.5)
             raise BreakpointTargetError(
-                f"{what}: no breakpoint {str(target)!r} is set" + ("" if names else " (there are none)"), close
+                f"{what}: no breakpoint {str(target)!r} is set"
+                + ("" if names else " (there are none)"),
+                close,
             )
         return found
 
@@ -798,11 +923,15 @@ class Session:
     def get_breakpoints(self) -> list[Breakpoint]:
         return list(self._breakpoints)
 
-    def set_exception_breakpoint(self, type_name: str = "Exception", on_raise: bool = False) -> None:
+    def set_exception_breakpoint(
+        self, type_name: str = "Exception", on_raise: bool = False
+    ) -> None:
         """Stops at exceptions of `type_name` (subclasses included; a builtin name or a dotted
         "module.Class"): when raised if `on_raise`, else only when nothing handles them."""
         if not all(p.isidentifier() for p in type_name.split(".")):
-            raise DebuggerError(f"set_exception_breakpoint: {type_name!r} is not an exception class name")
+            raise DebuggerError(
+                f"set_exception_breakpoint: {type_name!r} is not an exception class name"
+            )
         kind = "raised" if on_raise else "uncaught"
         if type_name not in self._exception_types[kind]:
             self._exception_types[kind].append(type_name)
@@ -810,7 +939,9 @@ class Session:
             self._send_exceptions()
 
     def remove_exception_breakpoint(self, type_name: str, on_raise: bool | None = None) -> None:
-        for kind in ("raised", "uncaught") if on_raise is None else ("raised" if on_raise else "uncaught",):
+        for kind in (
+            ("raised", "uncaught") if on_raise is None else ("raised" if on_raise else "uncaught",)
+        ):
             if type_name in self._exception_types[kind]:
                 self._exception_types[kind].remove(type_name)
         if self._initialized.is_set():
@@ -841,7 +972,10 @@ class Session:
             if b.log_message:
                 item["logMessage"] = b.log_message
             items.append(item)
-        body = self._request("setBreakpoints", {"source": {"path": path, "name": os.path.basename(path)}, "breakpoints": items})
+        body = self._request(
+            "setBreakpoints",
+            {"source": {"path": path, "name": os.path.basename(path)}, "breakpoints": items},
+        )
         self._apply_answers(active, body.get("breakpoints") or [])
 
     def _send_functions(self) -> None:
@@ -897,9 +1031,10 @@ class Session:
             frames = self._frames
         if frames is None:
             body = self._request("stackTrace", {"threadId": thread_id})
-            frames = list(body.get("stackFrames") or [])
+            frames = _trim_thread_bootstrap(list(body.get("stackFrames") or []))
             with self._cond:
                 self._frames = frames
+                self._reported = self._stops
         return frames
 
     def _frame(self, what: str, index: int | None = None) -> dict[str, Any]:
@@ -907,7 +1042,9 @@ class Session:
         frames = self._stack()
         i = self._frame_index if index is None else index
         if not 0 <= i < len(frames):
-            raise DebuggerError(f"{what}: there is no frame {i}; the stack has {len(frames)} frames (0 is the innermost)")
+            raise DebuggerError(
+                f"{what}: there is no frame {i}; the stack has {len(frames)} frames (0 is the innermost)"
+            )
         return frames[i]
 
     def _scopes_of(self, frame_id: int) -> list[dict[str, Any]]:
@@ -926,12 +1063,24 @@ class Session:
     def _variables(self, reference: int) -> list[dict[str, Any]]:
         if not reference:
             return []
-        return list(self._request("variables", {"variablesReference": reference}).get("variables") or [])
+        return list(
+            self._request("variables", {"variablesReference": reference}).get("variables") or []
+        )
 
     def _as_dict(self, reference: int) -> dict[str, object]:
-        out: dict[str, object] = {}
+        return {str(v.get("name")): _value_of(v) for v in self._flat_variables(reference)}
+
+    def _flat_variables(self, reference: int, depth: int = 0) -> list[dict[str, Any]]:
+        """The variables under `reference`, with the debuggee's virtual groups ("function
+        variables", index ranges of big containers) opened; dunder "special variables" left out."""
+        out: list[dict[str, Any]] = []
         for v in self._variables(reference):
-            out[str(v.get("name"))] = _value_of(v)
+            hint = v.get("presentationHint") or {}
+            if hint.get("kind") == "virtual" and v.get("variablesReference") and depth < 3:
+                if v.get("name") != "special variables":
+                    out.extend(self._flat_variables(int(v["variablesReference"]), depth + 1))
+                continue
+            out.append(v)
         return out
 
     def get_stack_trace(self) -> str:
@@ -987,7 +1136,9 @@ class Session:
     def get_global_variables(self) -> dict[str, object]:
         """The selected frame's module globals (dunder names left out)."""
         frame = self._frame("get_global_variables")
-        ref = self._scope_ref(int(frame["id"]), "Globals") or self._scope_ref(int(frame["id"]), "Locals")
+        ref = self._scope_ref(int(frame["id"]), "Globals") or self._scope_ref(
+            int(frame["id"]), "Locals"
+        )
         values = self._as_dict(ref) if ref else {}
         return {k: v for k, v in values.items() if not (k.startswith("__") and k.endswith("__"))}
 
@@ -999,7 +1150,8 @@ class Session:
         return {
             name: value
             for name, value in self.get_local_variables().items()
-            if not redactor.is_sensitive_name(name) and not (isinstance(value, Value) and value.redacted)
+            if not redactor.is_sensitive_name(name)
+            and not (isinstance(value, Value) and value.redacted)
         }
 
     def get_children(self, value: Value | TypedValue) -> dict[str, object]:
@@ -1015,7 +1167,12 @@ class Session:
     def get_variable_with_type(self, name: str) -> TypedValue:
         """Like `get_variable`, with the type name and the text the debuggee showed."""
         v = self._lookup("get_variable_with_type", name)
-        return TypedValue(_value_of(v), str(v.get("type", "")), str(v.get("value", "")), int(v.get("variablesReference") or 0))
+        return TypedValue(
+            _value_of(v),
+            str(v.get("type", "")),
+            str(v.get("value", "")),
+            int(v.get("variablesReference") or 0),
+        )
 
     def _lookup(self, what: str, path: str) -> dict[str, Any]:
         frame = self._frame(what)
@@ -1030,7 +1187,7 @@ class Session:
             ref = self._scope_ref(frame_id, scope)
             if not ref:
                 continue
-            variables = self._variables(ref)
+            variables = self._flat_variables(ref)
             known += [str(v.get("name")) for v in variables]
             current = next((v for v in variables if v.get("name") == head), None)
             if current is not None:
@@ -1040,7 +1197,7 @@ class Session:
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
             raise DebuggerError(f"{what}: no variable {head!r} in {frame.get('name')}(){hint}")
         for step in steps[1:]:
-            children = self._variables(int(current.get("variablesReference") or 0))
+            children = self._flat_variables(int(current.get("variablesReference") or 0))
             match = next((c for c in children if c.get("name") in _child_names(step)), None)
             if match is None:
                 # Not among the shown children (paged, a property, a computed key): evaluate
@@ -1049,7 +1206,9 @@ class Session:
             current = match
         return current
 
-    def set_variable(self, name: str, value: object = None, *, expression: str | None = None) -> object:
+    def set_variable(
+        self, name: str, value: object = None, *, expression: str | None = None
+    ) -> object:
         """Sets a variable ("total", "user.name", "items[0]") of the selected frame to a Python
         value (sent as its literal), or to what `expression` evaluates to. Returns the new value."""
         if expression is None:
@@ -1065,7 +1224,23 @@ class Session:
         frame = self._frame("set_variable")
         steps = _parse_path(name)
         if steps is None:
-            raise DebuggerError(f"set_variable: {name!r} is not a variable path like 'x', 'user.name' or 'items[0]'")
+            raise DebuggerError(
+                f"set_variable: {name!r} is not a variable path like 'x', 'user.name' or 'items[0]'"
+            )
+        if self._capabilities.get("supportsSetExpression"):
+            try:
+                body = self._request(
+                    "setExpression", {"expression": name, "value": text, "frameId": frame["id"]}
+                )
+            except RequestFailed as exc:
+                raise _evaluation_error(name, exc.reason) from None
+            with self._cond:
+                self._scopes = {}  # values shown so far are stale
+            return from_dap(
+                str(body.get("value", "")),
+                str(body.get("type", "")),
+                int(body.get("variablesReference") or 0),
+            )
         frame_id = int(frame["id"])
         if len(steps) == 1:
             ref = self._scope_ref(frame_id, "Locals")
@@ -1080,15 +1255,23 @@ class Session:
             names = {str(c.get("name")) for c in self._variables(ref)}
             candidates = [n for n in _child_names(steps[-1]) if n in names]
             if not ref or not candidates:
-                raise DebuggerError(f"set_variable: {parent_path} has no item or attribute {steps[-1]!r} to set")
+                raise DebuggerError(
+                    f"set_variable: {parent_path} has no item or attribute {steps[-1]!r} to set"
+                )
             child = candidates[0]
         try:
-            body = self._request("setVariable", {"variablesReference": ref, "name": child, "value": text})
+            body = self._request(
+                "setVariable", {"variablesReference": ref, "name": child, "value": text}
+            )
         except RequestFailed as exc:
             raise _evaluation_error(name, exc.reason) from None
         with self._cond:
             self._scopes = {}  # values shown so far are stale
-        return from_dap(str(body.get("value", "")), str(body.get("type", "")), int(body.get("variablesReference") or 0))
+        return from_dap(
+            str(body.get("value", "")),
+            str(body.get("type", "")),
+            int(body.get("variablesReference") or 0),
+        )
 
     # -- evaluation ------------------------------------------------------------------------------------
 
@@ -1126,7 +1309,11 @@ class Session:
         shown: str | None = None,
     ) -> dict[str, Any]:
         limit = DEFAULT_EVAL_TIMEOUT if timeout is None else timeout
-        arguments: dict[str, Any] = {"expression": expression, "frameId": frame["id"], "context": context}
+        arguments: dict[str, Any] = {
+            "expression": expression,
+            "frameId": frame["id"],
+            "context": context,
+        }
         if timeout is not None:
             arguments["timeout"] = timeout
         try:
@@ -1135,7 +1322,9 @@ class Session:
         except RequestFailed as exc:
             raise _evaluation_error(shown or expression, exc.reason) from None
         except DebuggerTimeout:
-            raise EvaluationTimeout(shown or expression, f"TimeoutError: no result within {limit:g} s") from None
+            raise EvaluationTimeout(
+                shown or expression, f"TimeoutError: no result within {limit:g} s"
+            ) from None
         return {
             "name": shown or expression,
             "value": body.get("result", ""),
@@ -1163,7 +1352,9 @@ class Session:
         out: dict[str, object] = {}
         for expression in self._watches:
             try:
-                out[expression] = _value_of(self._evaluate_raw("watch", expression, "watch", None, frame))
+                out[expression] = _value_of(
+                    self._evaluate_raw("watch", expression, "watch", None, frame)
+                )
             except EvaluationError as exc:
                 out[expression] = exc
         return out
@@ -1239,10 +1430,17 @@ def compile_check(expression: str) -> None:
 
 
 def _value_of(v: Mapping[str, Any]) -> object:
-    return from_dap(str(v.get("value", "")), str(v.get("type", "")), int(v.get("variablesReference") or 0), v.get("evaluateName"))
+    return from_dap(
+        str(v.get("value", "")),
+        str(v.get("type", "")),
+        int(v.get("variablesReference") or 0),
+        v.get("evaluateName"),
+    )
 
 
-def _stack_frame(index: int, frame: Mapping[str, Any], local_variables: dict[str, object]) -> StackFrame:
+def _stack_frame(
+    index: int, frame: Mapping[str, Any], local_variables: dict[str, object]
+) -> StackFrame:
     return StackFrame(
         index=index,
         id=int(frame.get("id", 0)),
@@ -1253,6 +1451,20 @@ def _stack_frame(index: int, frame: Mapping[str, Any], local_variables: dict[str
     )
 
 
+def _trim_thread_bootstrap(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drops the `threading` module's frames under a thread's first frame: they are how every
+    thread starts, not part of what the program did."""
+    threading_file = os.path.normcase(os.path.abspath(threading.__file__))
+    end = len(frames)
+    while (
+        end > 1
+        and os.path.normcase(str((frames[end - 1].get("source") or {}).get("path", "")))
+        == threading_file
+    ):
+        end -= 1
+    return frames[:end]
+
+
 def _source_line(path: str, line: int) -> str:
     import linecache
 
@@ -1260,7 +1472,9 @@ def _source_line(path: str, line: int) -> str:
 
 
 _BUILTIN_EXCEPTIONS = frozenset(
-    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
 )
 
 
@@ -1281,13 +1495,17 @@ def _exception_condition(names: list[str]) -> str | None:
 
 def _evaluation_error(expression: str, reason: str) -> EvaluationError:
     message = reason
-    for prefix in ("evaluate: ", "setVariable: "):
+    for prefix in ("evaluate: ", "setVariable: ", "setExpression: "):
         if message.startswith(prefix):
             message = message[len(prefix) :]
     if message.startswith("SecurityViolation: "):
         detail = message[len("SecurityViolation: ") :]
         category, operation = "", detail
-        labels = {"file access": "file", "network access": "network", "process/system access": "system"}
+        labels = {
+            "file access": "file",
+            "network access": "network",
+            "process/system access": "system",
+        }
         for label, cat in labels.items():
             if detail.startswith(label):
                 category = cat
@@ -1301,7 +1519,17 @@ def _evaluation_error(expression: str, reason: str) -> EvaluationError:
     return EvaluationError(expression, message)
 
 
-PathStep = str | int | float | bool | bytes | None
+class _Key:
+    """A subscript step (as opposed to an attribute name)."""
+
+    def __init__(self, key: object) -> None:
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"[{self.key!r}]"
+
+
+PathStep = str | _Key
 
 
 def _parse_path(path: str) -> list[PathStep] | None:
@@ -1320,22 +1548,12 @@ def _parse_path(path: str) -> list[PathStep] | None:
             steps.append(node.attr)
             node = node.value
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-            steps.append(_Key(node.slice.value))  # type: ignore[arg-type]
+            steps.append(_Key(node.slice.value))
             node = node.value
         else:
             return None
     steps.reverse()
     return steps
-
-
-class _Key:
-    """A subscript step (as opposed to an attribute name)."""
-
-    def __init__(self, key: object) -> None:
-        self.key = key
-
-    def __repr__(self) -> str:
-        return f"[{self.key!r}]"
 
 
 def _child_names(step: object) -> list[str]:
@@ -1378,7 +1596,9 @@ def _with_context(expression: str, context: Mapping[str, object]) -> str:
         elif isinstance(node, ast.arg):
             bound = node.arg
         if bound in literals:
-            raise DebuggerError(f"evaluate: context name {bound!r} is also assigned inside the expression")
+            raise DebuggerError(
+                f"evaluate: context name {bound!r} is also assigned inside the expression"
+            )
 
     class Substitute(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.AST:
@@ -1387,6 +1607,3 @@ def _with_context(expression: str, context: Mapping[str, object]) -> str:
             return node
 
     return ast.unparse(Substitute().visit(tree))
-
-
-_ = REDACTED  # re-exported through values; kept referenced for readers of this module

@@ -99,23 +99,31 @@ class TargetResolver:
         path_text, sep, tail = target.rpartition(":")
         if sep and tail.strip().isdigit() and path_text:
             if line is not None and line != int(tail):
-                raise BreakpointTargetError(f"{target}: the target names line {tail} but line={line} was given")
+                raise BreakpointTargetError(
+                    f"{target}: the target names line {tail} but line={line} was given"
+                )
             line = int(tail)
         else:
             path_text = target
         if line is None:
-            raise BreakpointTargetError(f"{target}: a file breakpoint needs a line: '{target}:LINE' or line=N")
+            raise BreakpointTargetError(
+                f"{target}: a file breakpoint needs a line: '{target}:LINE' or line=N"
+            )
         path = self._find_file(path_text)
         _, count = self._definitions(path)
         if line > count:
-            raise BreakpointTargetError(f"{target}: line {line} is past the end of {path} ({count} lines)")
+            raise BreakpointTargetError(
+                f"{target}: line {line} is past the end of {path} ({count} lines)"
+            )
         return Resolved("line", path, line)
 
     def _find_file(self, path_text: str) -> str:
         path_text = os.path.expanduser(path_text)
-        candidates = [path_text] if os.path.isabs(path_text) else [
-            os.path.join(base, path_text) for base in [self.base_dir, *self._roots()]
-        ]
+        candidates = (
+            [path_text]
+            if os.path.isabs(path_text)
+            else [os.path.join(base, path_text) for base in [self.base_dir, *self._roots()]]
+        )
         for candidate in candidates:
             if os.path.isfile(candidate):
                 return os.path.abspath(candidate)
@@ -174,7 +182,9 @@ class TargetResolver:
                 )
             _, count = self._definitions(path)
             if line > count:
-                raise BreakpointTargetError(f"{target}: line {line} is past the end of {path} ({count} lines)")
+                raise BreakpointTargetError(
+                    f"{target}: line {line} is past the end of {path} ({count} lines)"
+                )
             return Resolved("line", path, line)
         defs, _ = self._definitions(path)
         wanted = ".".join(rest)
@@ -195,7 +205,9 @@ class TargetResolver:
                 )
             return Resolved("line", path, line)
         if definition.kind == "class":
-            methods = [q for q in defs if q.startswith(definition.qualname + ".") and "<locals>" not in q]
+            methods = [
+                q for q in defs if q.startswith(definition.qualname + ".") and "<locals>" not in q
+            ]
             raise BreakpointTargetError(
                 f"{target!r} is a class: name one of its methods or give a line",
                 [f"{module_name}.{m}" for m in methods[:3]],
@@ -204,7 +216,9 @@ class TargetResolver:
             # A nested function cannot be named in a function breakpoint; its first line can.
             return Resolved("line", path, definition.body_line)
         engine_module = "__main__" if _canon(path) in self.main_files else module_name
-        return Resolved("function", path, definition.body_line, f"{engine_module}.{definition.qualname}")
+        return Resolved(
+            "function", path, definition.body_line, f"{engine_module}.{definition.qualname}"
+        )
 
     def _module_name_of(self, path: str) -> str:
         if _canon(path) in self.main_files:
@@ -237,7 +251,10 @@ class TargetResolver:
     # -- suggestions --------------------------------------------------------------------------
 
     def _where(self) -> str:
-        shown = [os.path.relpath(p, self.base_dir) if p.startswith(self.base_dir) else p for p in self.search_path[:3]]
+        shown = [
+            os.path.relpath(p, self.base_dir) if p.startswith(self.base_dir) else p
+            for p in self.search_path[:3]
+        ]
         return ", ".join(shown) + (", ..." if len(self.search_path) > 3 else "")
 
     def _suggest_names(self, target: str) -> list[str]:

@@ -29,7 +29,20 @@ REDACTED: Final = "[REDACTED]"
 
 # Type names the debuggee reports for values a literal can stand for exactly.
 _LITERAL_TYPES: Final = frozenset(
-    {"int", "float", "complex", "str", "bytes", "bool", "NoneType", "list", "tuple", "dict", "set", "frozenset"}
+    {
+        "int",
+        "float",
+        "complex",
+        "str",
+        "bytes",
+        "bool",
+        "NoneType",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "frozenset",
+    }
 )
 
 
@@ -137,7 +150,9 @@ class Breakpoint:
         return f"{self.target}{state} [{check}]"
 
 
-def from_dap(text: str, type_name: str, reference: int = 0, expression: str | None = None) -> object:
+def from_dap(
+    text: str, type_name: str, reference: int = 0, expression: str | None = None
+) -> object:
     """The Python value a DAP value string stands for, or a `Value` snapshot.
 
     Rebuilt only when the text is a literal of exactly the reported type and holds no `...`.
@@ -172,7 +187,9 @@ def _has_ellipsis(value: object, depth: int) -> bool:
     if isinstance(value, list | tuple | set | frozenset):
         return any(_has_ellipsis(v, depth + 1) for v in value)
     if isinstance(value, dict):
-        return any(_has_ellipsis(k, depth + 1) or _has_ellipsis(v, depth + 1) for k, v in value.items())
+        return any(
+            _has_ellipsis(k, depth + 1) or _has_ellipsis(v, depth + 1) for k, v in value.items()
+        )
     return False
 
 

@@ -45,7 +45,9 @@ def host(options: LaunchOptions | None = None) -> DebuggeeHost:
     with _lock:
         if _host is None:
             transcript = Transcript.from_env(None, "debuggee")
-            _host = DebuggeeHost(options or LaunchOptions(program=None, runs_program=False), transcript)
+            _host = DebuggeeHost(
+                options or LaunchOptions(program=None, runs_program=False), transcript
+            )
         return _host
 
 
@@ -58,7 +60,14 @@ def connect_back(host_name: str, port: int, token: str) -> None:
         h.session.hide_current_thread()
         h.session.disconnected.clear()
         stream = connect_tcp(host_name, port)
-        stream.send({"seq": 0, "type": "event", "event": "dap_server.hello", "body": {"token": token, "pid": os.getpid()}})
+        stream.send(
+            {
+                "seq": 0,
+                "type": "event",
+                "event": "dap_server.hello",
+                "body": {"token": token, "pid": os.getpid()},
+            }
+        )
         h.serve_in_background(stream)
 
     # Connecting may take a moment; the main thread returns to the program right away.
@@ -77,6 +86,7 @@ class Listener:
     busy: threading.Lock = field(default_factory=threading.Lock)
     connection: Connection | None = None
     closed: bool = False
+    _ending: bool = False
 
     @property
     def address(self) -> tuple[str, int]:
@@ -94,18 +104,28 @@ class Listener:
             except OSError:
                 return  # closed
             if not self.busy.acquire(blocking=False):
-                threading.Thread(target=_refuse, args=(stream,), name="dap_server.refuse", daemon=True).start()
+                threading.Thread(
+                    target=_refuse, args=(stream,), name="dap_server.refuse", daemon=True
+                ).start()
                 continue
-            threading.Thread(target=self._serve, args=(stream,), name="dap_server.server", daemon=True).start()
+            threading.Thread(
+                target=self._serve, args=(stream,), name="dap_server.server", daemon=True
+            ).start()
 
     def _serve(self, stream: MessageSocket) -> None:
         session = self.host.session
         assert session is not None
         session.hide_current_thread()
         try:
-            table = GatedTable(TABLE, AccessGate(self.token), after={"configurationDone": self._on_configured})
+            table = GatedTable(
+                TABLE,
+                AccessGate(self.token),
+                after={"configurationDone": self._on_configured, "disconnect": self._on_disconnect},
+            )
             transcript = self.host.transcript
-            connection = Connection(stream, table, session, transcript.record if transcript else None)
+            connection = Connection(
+                stream, table, session, transcript.record if transcript else None
+            )
             self.connection = connection
             session.outbox = connection.outbox
             session.disconnected.clear()
@@ -118,7 +138,8 @@ class Listener:
                 # The client vanished without `disconnect`: detach exactly as if it had sent one,
                 # so the program runs on with no breakpoints and nobody stopped.
                 detach_session(session, Request(0, "disconnect", {}, CancelToken()))
-            if session.terminate_requested:
+            if session.terminate_requested and not self._ending:
+                self._ending = True
                 _end_program()
         finally:
             stream.close()
@@ -126,6 +147,13 @@ class Listener:
 
     def _on_configured(self, request: Request) -> None:
         self.configured.set()
+
+    def _on_disconnect(self, request: Request) -> None:
+        session = self.host.session
+        if session is not None and session.terminate_requested and not self._ending:
+            # Asked to end the program: do not wait for the client to close its end too.
+            self._ending = True
+            _end_program()
 
     def send_exit(self, code: int) -> None:
         """The program ended: tell the client attached now, if any (its editor shows the code)."""
@@ -135,11 +163,14 @@ class Listener:
             out.event("exited", {"exitCode": code})
             out.event("terminated")
 
-    def close(self) -> None:
+    def close(self, grace: float = 0.0) -> None:
+        """Stops listening; the client attached now gets `grace` seconds to hang up first
+        (after `exited`/`terminated`, and the answer to a disconnect that ended the program)."""
         self.closed = True
         self.socket.close()
         connection = self.connection
         if connection is not None:
+            connection.done.wait(grace)
             connection.close()
 
 

@@ -64,7 +64,9 @@ class Target:
         return {"program": self.value, "module": f"-m {self.value}", "code": "-c ..."}[self.kind]
 
 
-def split_target(argv: Sequence[str], parser: argparse.ArgumentParser) -> tuple[list[str], Target | None]:
+def split_target(
+    argv: Sequence[str], parser: argparse.ArgumentParser
+) -> tuple[list[str], Target | None]:
     """Splits `[options] [--] (PROGRAM | -m MODULE | -c CODE) [ARGS...]` like `python` does:
     everything after the target belongs to the program, even what looks like our options."""
     takes_value = {
@@ -90,7 +92,9 @@ def split_target(argv: Sequence[str], parser: argparse.ArgumentParser) -> tuple[
         return options, None
     if rest[0] in ("-m", "-c"):
         if len(rest) < 2:
-            raise UsageError(f"{rest[0]} needs an argument ({'a module name' if rest[0] == '-m' else 'Python code'})")
+            raise UsageError(
+                f"{rest[0]} needs an argument ({'a module name' if rest[0] == '-m' else 'Python code'})"
+            )
         return options, Target("module" if rest[0] == "-m" else "code", rest[1], rest[2:])
     return options, Target("program", rest[0], rest[1:])
 
@@ -136,7 +140,9 @@ def build_parser(prog: str = "python -m dap_server.debuggee") -> argparse.Argume
     p.add_argument("--allow-remote", action="store_true")
     p.add_argument("--token-file")
     p.add_argument("--no-token", action="store_true")
-    p.add_argument("--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token")
+    p.add_argument(
+        "--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token"
+    )
     p.add_argument("--stop-on-entry", action="store_true")
     p.add_argument("--no-just-my-code", action="store_true")
     p.add_argument("--redirect-output", action="store_true")
@@ -198,10 +204,14 @@ class DebuggeeHost:
         if self.session is not None:
             self.session.on_engine_event(event)
 
-    def serve_in_background(self, stream: MessageSocket, on_lost: Callable[[], None] | None = None) -> Connection:
+    def serve_in_background(
+        self, stream: MessageSocket, on_lost: Callable[[], None] | None = None
+    ) -> Connection:
         assert self.session is not None
         session = self.session
-        connection = Connection(stream, TABLE, session, self.transcript.record if self.transcript else None)
+        connection = Connection(
+            stream, TABLE, session, self.transcript.record if self.transcript else None
+        )
         session.outbox = connection.outbox
 
         def run() -> None:
@@ -264,24 +274,40 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.de
         print(f"dap-server: {exc}", file=sys.stderr)
         return 2
     if a.subprocess_notify is not None:
-        enable_for_children(a.subprocess_notify, os.environ.pop(CHILD_TOKEN_ENV, ""), a.subprocess_timeout, a.log_dir)
+        enable_for_children(
+            a.subprocess_notify,
+            os.environ.pop(CHILD_TOKEN_ENV, ""),
+            a.subprocess_timeout,
+            a.log_dir,
+        )
     if a.listen is not None:
         return main_listen(a)
     assert a.connect is not None
     transcript = Transcript.open(a.log_dir, "debuggee") if a.log_dir else None
     if a.target.kind == "module":
-        sys.path.insert(0, os.getcwd())  # where `python -m` finds the module, as it will at run time
+        sys.path.insert(
+            0, os.getcwd()
+        )  # where `python -m` finds the module, as it will at run time
     program = entry_file(a.target)
     if a.target.kind == "module":
         sys.path.pop(0)
-    options = LaunchOptions(program=program, stop_on_entry=a.stop_on_entry, just_my_code=a.just_my_code)
+    options = LaunchOptions(
+        program=program, stop_on_entry=a.stop_on_entry, just_my_code=a.just_my_code
+    )
     host = DebuggeeHost(options, transcript)
     assert host.session is not None
     if a.stop_on_entry and program:
         host.debugger.stop_on_entry(program)
     stream = connect_tcp(*a.connect)
     # The first message proves to the adapter that this connection is the debuggee it spawned.
-    stream.send({"seq": 0, "type": "event", "event": "dap_server.hello", "body": {"token": a.token, "pid": os.getpid()}})
+    stream.send(
+        {
+            "seq": 0,
+            "type": "event",
+            "event": "dap_server.hello",
+            "body": {"token": a.token, "pid": os.getpid()},
+        }
+    )
     finished = threading.Event()
 
     def adapter_lost() -> None:
@@ -330,7 +356,10 @@ def main_listen(a: RunnerArgs) -> int:
         print(f"dap-server: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"dap-server: cannot listen on {a.listen[0]}:{a.listen[1]}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"dap-server: cannot listen on {a.listen[0]}:{a.listen[1]}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     announce_listener(listener.address, listener.token, a.token_file)
     if a.wait_for_client:
@@ -338,7 +367,7 @@ def main_listen(a: RunnerArgs) -> int:
         listener.configured.wait()
     code = run_target(a.target, listener.host.debugger)
     listener.send_exit(code)
-    listener.close()
+    listener.close(grace=2.0)
     listener.host.debugger.close()
     return _exit_like_python(code)
 
@@ -353,7 +382,11 @@ def announce_listener(address: tuple[str, int], token: str | None, token_file: s
     else:
         how = f"access token {token}"
     # One line a script (or a test) can parse, on stderr so the program's stdout stays its own.
-    print(f"dap-server: listening on {shown}:{port} pid {os.getpid()} ({how})", file=sys.stderr, flush=True)
+    print(
+        f"dap-server: listening on {shown}:{port} pid {os.getpid()} ({how})",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 # -- running the target --------------------------------------------------------------------------
@@ -483,11 +516,15 @@ def _tee_output(outbox: Outbox) -> None:
 # -- child processes -----------------------------------------------------------------------------
 
 
-def enable_for_children(notify: tuple[str, int], token: str, timeout: float, log_dir: str | None) -> None:
+def enable_for_children(
+    notify: tuple[str, int], token: str, timeout: float, log_dir: str | None
+) -> None:
     """Python children of this process (subprocess, multiprocessing spawn) load the debugger
     at start-up through `_child_hook/sitecustomize.py` and announce themselves at `notify`."""
     spec = {"host": notify[0], "port": notify[1], "token": token, "timeout": timeout}
     if log_dir:
         spec["logDir"] = log_dir
     os.environ[CHILD_ENV] = json.dumps(spec)
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (CHILD_HOOK_DIR, os.environ.get("PYTHONPATH")) if p)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (CHILD_HOOK_DIR, os.environ.get("PYTHONPATH")) if p
+    )
