@@ -125,10 +125,14 @@ class DapSession:
                     if match(item.msg):
                         return self._inbox.pop(i)
                 if self._closed:
-                    raise DapError(f"the adapter closed its output while waiting for {what}{self._tail()}")
+                    raise DapError(
+                        f"the adapter closed its output while waiting for {what}{self._tail()}"
+                    )
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise DapError(f"timed out after {timeout:g} s waiting for {what}{self._tail()}")
+                    raise DapError(
+                        f"timed out after {timeout:g} s waiting for {what}{self._tail()}"
+                    )
                 self._cond.wait(left)
 
     def wait_response(self, seq: int, timeout: float = 60.0) -> Received:
@@ -143,7 +147,9 @@ class DapSession:
 
     def wait_event(self, name: str, timeout: float = 60.0) -> Received:
         return self._take(
-            lambda m: m.get("type") == "event" and m.get("event") == name, timeout, f"event {name!r}"
+            lambda m: m.get("type") == "event" and m.get("event") == name,
+            timeout,
+            f"event {name!r}",
         )
 
     def wait_launch_started(self, launch_seq: int, timeout: float = 60.0) -> None:
@@ -156,7 +162,11 @@ class DapSession:
         def match(m: Message) -> bool:
             if m.get("type") == "event":
                 return m.get("event") == "initialized"
-            return m.get("type") == "response" and m.get("request_seq") == launch_seq and not m.get("success")
+            return (
+                m.get("type") == "response"
+                and m.get("request_seq") == launch_seq
+                and not m.get("success")
+            )
 
         got = self._take(match, timeout, "event 'initialized'")
         if got.msg.get("type") == "response":
@@ -193,7 +203,9 @@ class DapSession:
                     raise DapError(f"{why} without printing its result{self._tail()}")
                 self._cond.wait(left)
 
-    def request(self, command: str, arguments: Message | None = None, timeout: float = 60.0) -> Message:
+    def request(
+        self, command: str, arguments: Message | None = None, timeout: float = 60.0
+    ) -> Message:
         seq, _ = self.send_request(command, arguments)
         body: Message = self.wait_response(seq, timeout).msg.get("body") or {}
         return body
@@ -218,7 +230,8 @@ class DapSession:
         except (OSError, ValueError):
             err = ""
         recent = [
-            f"{m.msg.get('type')} {m.msg.get('event') or m.msg.get('command')}" for m in self._inbox[-8:]
+            f"{m.msg.get('type')} {m.msg.get('event') or m.msg.get('command')}"
+            for m in self._inbox[-8:]
         ]
         out = f"; pending: {recent}" if recent else ""
         program_err = "".join(self._program_stderr)[-1500:].strip()
@@ -275,6 +288,8 @@ class DapSession:
 def adapter_env(extra_pythonpath: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     if extra_pythonpath:
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (extra_pythonpath, env.get("PYTHONPATH")) if p)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (extra_pythonpath, env.get("PYTHONPATH")) if p
+        )
     env["PYTHONUNBUFFERED"] = "1"
     return env

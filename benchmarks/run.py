@@ -54,13 +54,33 @@ class Settings:
 
 PRESETS = {
     "full": Settings(
-        runs=5, seconds=0.6, warmup=0.15, steps=15, paging_rounds=7, paging_size=1_000_000, label="full"
+        runs=5,
+        seconds=0.6,
+        warmup=0.15,
+        steps=15,
+        paging_rounds=7,
+        paging_size=1_000_000,
+        label="full",
     ),
     "quick": Settings(
-        runs=3, seconds=0.25, warmup=0.08, steps=8, paging_rounds=3, paging_size=1_000_000, label="quick"
+        runs=3,
+        seconds=0.25,
+        warmup=0.08,
+        steps=8,
+        paging_rounds=3,
+        paging_size=1_000_000,
+        label="quick",
     ),
     # The smallest run that still exercises every row; for the smoke test, meaningless as numbers.
-    "smoke": Settings(runs=1, seconds=0.02, warmup=0.0, steps=2, paging_rounds=1, paging_size=10_000, label="smoke"),
+    "smoke": Settings(
+        runs=1,
+        seconds=0.02,
+        warmup=0.0,
+        steps=2,
+        paging_rounds=1,
+        paging_size=10_000,
+        label="smoke",
+    ),
 }
 
 
@@ -118,8 +138,15 @@ MODES = [
     Mode("b", "breakpoint in a function never called", "<= 1.02x"),
     Mode("c", "breakpoint on a never-reached line of the hot function", "<= 1.10x"),
     Mode("d", "conditional breakpoint on the hot line, always false", "<= 1.5x floor"),
-    Mode("e", f"`raised` filter, condition `{EXC_CONDITION}` never true", "<= 1.10x", ("exceptions",)),
-    Mode("e-type", f"`raised` filter limited to `{EXC_TYPE}` (never raised)", "<= 1.10x", ("exceptions",)),
+    Mode(
+        "e", f"`raised` filter, condition `{EXC_CONDITION}` never true", "<= 1.10x", ("exceptions",)
+    ),
+    Mode(
+        "e-type",
+        f"`raised` filter limited to `{EXC_TYPE}` (never raised)",
+        "<= 1.10x",
+        ("exceptions",),
+    ),
 ]
 GOAL_LIMITS = {"a": 1.02, "b": 1.02, "c": 1.10, "d": 1.5, "e": 1.10, "e-type": 1.10}
 
@@ -140,7 +167,10 @@ def exceptions_for(mode: Mode, adapter: str) -> Message | None:
         if adapter == "debugpy":
             # pydevd's setExceptionBreakpoints handler: "Can't set these in the DAP" (condition).
             return None
-        return {"filters": ["uncaught"], "filterOptions": [{"filterId": "raised", "condition": EXC_CONDITION}]}
+        return {
+            "filters": ["uncaught"],
+            "filterOptions": [{"filterId": "raised", "condition": EXC_CONDITION}],
+        }
     if mode.key == "e-type":
         if adapter == "debugpy":
             # debugpy limits exception breakpoints by type with exceptionOptions (its
@@ -149,11 +179,17 @@ def exceptions_for(mode: Mode, adapter: str) -> Message | None:
             return {
                 "filters": [],
                 "exceptionOptions": [
-                    {"path": [{"names": ["Python Exceptions"]}, {"names": [EXC_TYPE]}], "breakMode": "always"},
+                    {
+                        "path": [{"names": ["Python Exceptions"]}, {"names": [EXC_TYPE]}],
+                        "breakMode": "always",
+                    },
                     {"path": [{"names": ["Python Exceptions"]}], "breakMode": "unhandled"},
                 ],
             }
-        return {"filters": ["uncaught"], "filterOptions": [{"filterId": "raised", "condition": EXC_TYPE}]}
+        return {
+            "filters": ["uncaught"],
+            "filterOptions": [{"filterId": "raised", "condition": EXC_TYPE}],
+        }
     return DEFAULT_EXCEPTIONS
 
 
@@ -205,10 +241,15 @@ def start_session(
         seq, launched_at = s.send_request("launch", adapter.launch_args(program, args))
         s.wait_launch_started(seq)
         if breakpoints:
-            body = s.request("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": breakpoints})
+            body = s.request(
+                "setBreakpoints", {"source": {"path": str(program)}, "breakpoints": breakpoints}
+            )
             for bp in body.get("breakpoints", []):
                 # An unverified breakpoint that never binds would measure nothing at all.
-                if not bp.get("verified") and "not loaded yet" not in str(bp.get("message", "")).lower():
+                if (
+                    not bp.get("verified")
+                    and "not loaded yet" not in str(bp.get("message", "")).lower()
+                ):
                     raise DapError(f"breakpoint refused: {bp}")
         s.request("setExceptionBreakpoints", exceptions)
         s.request("configurationDone")
@@ -297,7 +338,9 @@ class Cell:
 class Report:
     settings: Settings
     cells: list[Cell] = field(default_factory=list)
-    latency: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # adapter -> measure -> samples
+    latency: dict[str, dict[str, list[float]]] = field(
+        default_factory=dict
+    )  # adapter -> measure -> samples
     latency_errors: dict[str, str] = field(default_factory=dict)
     paging: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     paging_counts: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -320,7 +363,10 @@ def run_throughput(report: Report, cells: list[Cell], ads: dict[str, Adapter]) -
     done = 0
     for run in range(s.runs):
         for cell in cells:
-            order = cell.variants[run % len(cell.variants) :] + cell.variants[: run % len(cell.variants)]
+            order = (
+                cell.variants[run % len(cell.variants) :]
+                + cell.variants[: run % len(cell.variants)]
+            )
             for variant in order:
                 done += 1
                 times = cell.times.setdefault(variant, [])
@@ -338,15 +384,18 @@ def run_throughput(report: Report, cells: list[Cell], ads: dict[str, Adapter]) -
                 except (DapError, OSError, subprocess.SubprocessError, ValueError) as exc:
                     cell.errors[variant] = str(exc)
                     times.append(None)
-                    progress(f"[{done}/{total}] {cell.workload.name} {cell.mode.key} {variant}: FAILED: {exc}")
+                    progress(
+                        f"[{done}/{total}] {cell.workload.name} {cell.mode.key} {variant}: FAILED: {exc}"
+                    )
                     continue
                 per_unit = float(result["per_unit_cpu_s" if s.clock == "cpu" else "per_unit_s"])
                 times.append(per_unit)
                 cell.memory_kb.setdefault(variant, []).append(int(result["vmhwm_kb"]))
                 plain = cell.times.get("plain", [])
                 ratio = ""
-                if variant != "plain" and len(plain) > run and plain[run]:
-                    ratio = f" {per_unit / plain[run]:.2f}x plain"
+                base = plain[run] if variant != "plain" and len(plain) > run else None
+                if base:
+                    ratio = f" {per_unit / base:.2f}x plain"
                 progress(
                     f"[{done}/{total}] run {run + 1} {cell.workload.name:<10} {cell.mode.key:<6} {variant:<7} "
                     f"{per_unit * 1e6:9.1f} us/unit{ratio}  ({time.monotonic() - t0:.1f} s)"
@@ -374,8 +423,15 @@ def inspect_top(s: DapSession, thread_id: int) -> Message:
 def latency_session(adapter: Adapter, settings: Settings) -> dict[str, list[float]]:
     program = WORKLOADS / "stepping.py"
     line = marked_line(program, "step-start")
-    s, launched_at = start_session(adapter, program, ["--iterations", "200000"], [{"line": line}], DEFAULT_EXCEPTIONS)
-    out: dict[str, list[float]] = {"launch_to_stop": [], "next": [], "next_inspect": [], "memory_kb": []}
+    s, launched_at = start_session(
+        adapter, program, ["--iterations", "200000"], [{"line": line}], DEFAULT_EXCEPTIONS
+    )
+    out: dict[str, list[float]] = {
+        "launch_to_stop": [],
+        "next": [],
+        "next_inspect": [],
+        "memory_kb": [],
+    }
     try:
         stopped = s.wait_event("stopped", SESSION_TIMEOUT)
         out["launch_to_stop"].append(stopped.at - launched_at)
@@ -394,7 +450,9 @@ def latency_session(adapter: Adapter, settings: Settings) -> dict[str, list[floa
             seq, sent = s.send_request("next", {"threadId": thread_id})
             stopped = s.wait_event("stopped")
             thread_id = int(stopped.msg["body"]["threadId"])
-            stack_seq, _ = s.send_request("stackTrace", {"threadId": thread_id, "startFrame": 0, "levels": 20})
+            stack_seq, _ = s.send_request(
+                "stackTrace", {"threadId": thread_id, "startFrame": 0, "levels": 20}
+            )
             stack = s.wait_response(stack_seq).msg["body"]
             scopes = s.request("scopes", {"frameId": stack["stackFrames"][0]["id"]})
             vseq, _ = s.send_request("variables", {"variablesReference": variables_ref(scopes)})
@@ -402,7 +460,9 @@ def latency_session(adapter: Adapter, settings: Settings) -> dict[str, list[floa
             s.wait_response(seq)
             out["next_inspect"].append(got.at - sent)
         s.request("continue", {"threadId": thread_id})
-        out["memory_kb"].append(float(parse_bench(s.wait_stdout_line("BENCH ", SESSION_TIMEOUT))["vmhwm_kb"]))
+        out["memory_kb"].append(
+            float(parse_bench(s.wait_stdout_line("BENCH ", SESSION_TIMEOUT))["vmhwm_kb"])
+        )
     finally:
         s.close()
     return out
@@ -453,7 +513,9 @@ def children_args(var: Message, count: int = 100) -> Message:
     return {"variablesReference": ref}
 
 
-def paging_session(adapter: Adapter, settings: Settings) -> tuple[dict[str, list[float]], dict[str, int]]:
+def paging_session(
+    adapter: Adapter, settings: Settings
+) -> tuple[dict[str, list[float]], dict[str, int]]:
     program = WORKLOADS / "paging.py"
     line = marked_line(program, "paging-stop")
     args = ["--size", str(settings.paging_size), "--rounds", str(settings.paging_rounds)]
@@ -466,7 +528,9 @@ def paging_session(adapter: Adapter, settings: Settings) -> tuple[dict[str, list
             thread_id = int(stopped.msg["body"]["threadId"])
             stack = s.request("stackTrace", {"threadId": thread_id, "startFrame": 0, "levels": 20})
             scopes, t_scopes = s.timed_request("scopes", {"frameId": stack["stackFrames"][0]["id"]})
-            local_vars, t_locals = s.timed_request("variables", {"variablesReference": variables_ref(scopes)})
+            local_vars, t_locals = s.timed_request(
+                "variables", {"variablesReference": variables_ref(scopes)}
+            )
             by_name = {v["name"]: v for v in local_vars["variables"]}
             lst, t_list = s.timed_request("variables", children_args(by_name["big_list"]))
             dct, t_dict = s.timed_request("variables", children_args(by_name["big_dict"]))
@@ -522,7 +586,10 @@ def machine() -> list[str]:
     except ImportError:
         debugpy_version = "not installed"
     commit = subprocess.run(
-        ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return [
@@ -562,7 +629,11 @@ def throughput_table(report: Report) -> list[str]:
         plain = [t for t in cell.times.get("plain", []) if t is not None]
         plain_us = f"{statistics.median(plain) * 1e6:.0f}" if plain else "-"
         ours = cell.median_ratio("ours")
-        ours_text = fmt_ratio(ours) + fmt_spread(cell.ratios("ours")) if "ours" not in cell.errors else "error¹"
+        ours_text = (
+            fmt_ratio(ours) + fmt_spread(cell.ratios("ours"))
+            if "ours" not in cell.errors
+            else "error¹"
+        )
         if "debugpy" not in cell.variants:
             dbg_text = "n/a²"
         elif "debugpy" in cell.errors:
@@ -615,7 +686,9 @@ def latency_table(report: Report) -> list[str]:
         row("`launch` → first `stopped` (breakpoint on an early line)", "launch_to_stop", 200),
     ]
     start = med_ms(plain.get("start_to_exit"))
-    lines.append(f"| plain `python stepping.py`, start to exit (reference) | | {fmt_ms(start)} | | | | |")
+    lines.append(
+        f"| plain `python stepping.py`, start to exit (reference) | | {fmt_ms(start)} | | | | |"
+    )
     lines.append("")
     lines += [
         "| peak debuggee memory (VmHWM, MB) | plain | ours | debugpy |",
@@ -656,7 +729,11 @@ def paging_table(report: Report) -> list[str]:
     dc = report.paging_counts.get("debugpy", {})
     rows = [
         ("scopes of the frame", "scopes", None),
-        (f"`variables`: locals of a frame holding both ({size:,}-element list and dict)", "locals", 20.0),
+        (
+            f"`variables`: locals of a frame holding both ({size:,}-element list and dict)",
+            "locals",
+            20.0,
+        ),
         (f"`variables`: first 100 children of the {size:,}-element list", "list100", 20.0),
         (f"`variables`: first 100 children of the {size:,}-element dict", "dict100", 20.0),
     ]
@@ -704,7 +781,9 @@ def render(report: Report, sections: set[str], command: str) -> str:
         out += ["### Paging (issue 4)", "", *paging_table(report), ""]
     notes = []
     errors = [
-        (f"{c.workload.name} {c.mode.key} {v}", e) for c in report.cells for v, e in c.errors.items()
+        (f"{c.workload.name} {c.mode.key} {v}", e)
+        for c in report.cells
+        for v, e in c.errors.items()
     ]
     errors += [(f"latency {k}", v) for k, v in report.latency_errors.items()]
     errors += [(f"paging {k}", v) for k, v in report.paging_errors.items()]
@@ -714,7 +793,7 @@ def render(report: Report, sections: set[str], command: str) -> str:
     if any(c.mode.key == "e" for c in report.cells):
         notes.append(
             "² debugpy cannot put a condition on an exception filter (pydevd's setExceptionBreakpoints "
-            "handler passes `condition=None`, \"Can't set these in the DAP\"); row e-type is the closest "
+            'handler passes `condition=None`, "Can\'t set these in the DAP"); row e-type is the closest '
             "it can express: the `raised` filter limited to an exception type, via `exceptionOptions`."
         )
     if notes:
@@ -756,13 +835,21 @@ def select(only: str | None) -> tuple[set[str], Callable[[Workload, Mode], bool]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--quick", action="store_true", help="fewer, shorter runs (about 3 minutes)")
-    p.add_argument("--smoke", action="store_true", help="the smallest run that fills every row (for tests)")
+    p.add_argument(
+        "--smoke", action="store_true", help="the smallest run that fills every row (for tests)"
+    )
     p.add_argument("--runs", type=int, help="paired runs per measurement (default: 5, --quick: 3)")
     p.add_argument("--seconds", type=float, help="measured seconds per throughput run")
-    p.add_argument("--only", metavar="NAME", help="comma-separated: sections (throughput, latency, paging), "
-                   "workloads (fib, methods, loops, exceptions) and/or modes (a, b, c, d, e, e-type)")
+    p.add_argument(
+        "--only",
+        metavar="NAME",
+        help="comma-separated: sections (throughput, latency, paging), "
+        "workloads (fib, methods, loops, exceptions) and/or modes (a, b, c, d, e, e-type)",
+    )
     p.add_argument(
         "--clock",
         choices=("cpu", "wall"),
@@ -771,7 +858,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "taking the core on a shared machine) or by the wall clock",
     )
     p.add_argument("--markdown", metavar="FILE", help="also write the report to FILE")
-    p.add_argument("--src", metavar="DIR", default=str(REPO / "src"), help="this project's source tree")
+    p.add_argument(
+        "--src", metavar="DIR", default=str(REPO / "src"), help="this project's source tree"
+    )
     args = p.parse_args(argv)
 
     preset = PRESETS["smoke" if args.smoke else "quick" if args.quick else "full"]
@@ -780,7 +869,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.runs < 1:
             p.error("--runs must be at least 1")
         settings.runs = args.runs
-        settings.paging_rounds = max(args.runs, settings.paging_rounds) if not args.smoke else args.runs
+        settings.paging_rounds = (
+            max(args.runs, settings.paging_rounds) if not args.smoke else args.runs
+        )
     if args.seconds is not None:
         settings.seconds = args.seconds
     settings.clock = args.clock
@@ -800,7 +891,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cells.append(Cell(w, m, variants))
     report.cells = cells
 
-    progress(f"benchmarks: {settings.label} settings, Python {sys.version.split()[0]}, sections {sorted(sections)}")
+    progress(
+        f"benchmarks: {settings.label} settings, Python {sys.version.split()[0]}, sections {sorted(sections)}"
+    )
     if cells:
         run_throughput(report, cells, ads)
     if "latency" in sections:
@@ -808,7 +901,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "paging" in sections:
         run_paging(report, ads)
 
-    command = " ".join(["python", os.path.relpath(__file__), *(argv if argv is not None else sys.argv[1:])])
+    command = " ".join(
+        ["python", os.path.relpath(__file__), *(argv if argv is not None else sys.argv[1:])]
+    )
     text = render(report, sections, command)
     print(text)
     if args.markdown:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         attach,
         session,
     )
-    from dap_server.listen import breakpoint, is_client_connected, listen, wait_for_client
+    from dap_server.listener import breakpoint, is_client_connected, listen, wait_for_client
 
 __all__ = [
     "REDACTED",
@@ -69,7 +69,8 @@ __all__ = [
     "wait_for_client",
 ]
 
-# In-code debugging (`dap_server.listen(5678)`...) lives in the `listen` module.
+# In-code debugging (`dap_server.listen(5678)`...) lives in the `listener` module (a module
+# named `listen` would shadow the function as a package attribute once imported).
 _FROM_LISTEN = frozenset({"breakpoint", "is_client_connected", "listen", "wait_for_client"})
 
 
@@ -78,13 +79,9 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'dap_server' has no attribute {name!r}")
     from importlib import import_module
 
-    # import_module, not `import dap_server.listen as m`: that form reads the package
-    # attribute, which is the `listen` function once cached below.
-    module = import_module("dap_server.listen" if name in _FROM_LISTEN else "dap_server.api")
+    module = import_module("dap_server.listener" if name in _FROM_LISTEN else "dap_server.api")
     value = getattr(module, name)
-    # Cached, so later lookups skip this function. For `listen` this also replaces the
-    # submodule attribute the import just set: `dap_server.listen` is the function.
-    globals()[name] = value
+    globals()[name] = value  # cached: later lookups skip this function
     return value
 
 

@@ -359,6 +359,12 @@ class Debugger:
             self._hidden.add(ident)
             self._threads.pop(ident, None)
 
+    def show_current_thread(self) -> None:
+        """Undoes `hide_current_thread`: a thread that served the debugger runs user code again
+        (the controlling thread of an in-process session that has ended)."""
+        with self._lock:
+            self._hidden.discard(_get_ident())
+
     def set_just_my_code(self, enabled: bool) -> None:
         with self._lock:
             self._just_my_code = enabled

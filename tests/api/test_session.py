@@ -374,11 +374,6 @@ def test_finish_returns_the_outcome(target: Target) -> None:
     assert s.state == "finished"
 
 
-@pytest.mark.xfail(
-    reason="debuggee: setExpression/setVariable write the frame but not the stop's locals "
-    "snapshot (FrameRef.locals), so values read after a write are the old ones",
-    strict=False,
-)
 def test_set_variable_after_reading_locals(target: Target) -> None:
     s = target.open()
     s.set_breakpoint(target.module, line=line("total-result"))

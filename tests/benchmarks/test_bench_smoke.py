@@ -44,7 +44,9 @@ def _debugpy_available() -> bool:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.skipif(not _debugpy_available(), reason="the benchmarks compare against debugpy (dev extra)")
+@pytest.mark.skipif(
+    not _debugpy_available(), reason="the benchmarks compare against debugpy (dev extra)"
+)
 def test_smoke_run_fills_every_row(tmp_path: Path) -> None:
     out_file = tmp_path / "report.md"
     proc = subprocess.run(

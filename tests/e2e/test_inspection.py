@@ -176,13 +176,21 @@ def test_set_variable_and_expression_stick(client: DapClient) -> None:
     fid = frames[0]["id"]
     scopes = client.request("scopes", {"frameId": fid})["scopes"]
     locals_ref = scopes[0]["variablesReference"]
-    result = client.request("setVariable", {"variablesReference": locals_ref, "name": "total", "value": "100"})
+    result = client.request(
+        "setVariable", {"variablesReference": locals_ref, "name": "total", "value": "100"}
+    )
     assert (result["value"], result["type"]) == ("100", "int")
     items_ref = client.locals(fid)["items"]["variablesReference"]
-    client.request("setVariable", {"variablesReference": items_ref, "name": "0", "value": "'first'"})
-    result = client.request("setExpression", {"expression": "items[1]", "value": "2 * 21", "frameId": fid})
+    client.request(
+        "setVariable", {"variablesReference": items_ref, "name": "0", "value": "'first'"}
+    )
+    result = client.request(
+        "setExpression", {"expression": "items[1]", "value": "2 * 21", "frameId": fid}
+    )
     assert result["value"] == "42"
-    bad = client.request_error("setVariable", {"variablesReference": locals_ref, "name": "nope", "value": "1"})
+    bad = client.request_error(
+        "setVariable", {"variablesReference": locals_ref, "name": "nope", "value": "1"}
+    )
     assert bad == f"setVariable: no variable named 'nope' under variablesReference {locals_ref}"
     client.request("continue", {"threadId": tid})
     client.wait_event("stopped")
@@ -194,17 +202,38 @@ def test_set_variable_and_expression_stick(client: DapClient) -> None:
 
 def test_completions_in_the_console(client: DapClient) -> None:
     _, frames = stop_at(client, "print")
-    targets = client.request("completions", {"text": "acc", "column": 4, "frameId": frames[0]["id"]})["targets"]
+    targets = client.request(
+        "completions", {"text": "acc", "column": 4, "frameId": frames[0]["id"]}
+    )["targets"]
     assert "account" in [t["label"] for t in targets]
-    targets = client.request("completions", {"text": "account.ow", "column": 11, "frameId": frames[0]["id"]})["targets"]
+    targets = client.request(
+        "completions", {"text": "account.ow", "column": 11, "frameId": frames[0]["id"]}
+    )["targets"]
     assert [t["label"] for t in targets] == ["owner"]
 
 
 def test_bad_requests_get_errors_and_the_session_goes_on(client: DapClient) -> None:
-    tid, frames = stop_at(client, "print")
+    tid, _ = stop_at(client, "print")
     assert client.request_error("noSuchCommand", {}) == "unknown command 'noSuchCommand'"
     message = client.request_error("stackTrace", {"threadId": "main"})
     assert "threadId" in message
     client.send_raw(b"Content-Length: 5\r\n\r\n{nope")
     client.send_raw(b"Content-Length: 12\r\n\r\n[1, 2, 3, 4]")
     assert client.stack(tid)[0]["line"] == line_of(PROG, "print")
+
+
+def test_show_return_value_off_and_custom_sensitive_patterns(client: DapClient) -> None:
+    tid, _ = stop_at(client, "call-helper", showReturnValue=False, sensitivePatterns=["items"])
+    client.request("stepIn", {"threadId": tid})
+    client.wait_event("stopped")
+    client.request("stepOut", {"threadId": tid})
+    client.wait_event("stopped")
+    local_vars = client.locals(client.stack(tid)[0]["id"])
+    assert not any(name.startswith("(return)") for name in local_vars)
+    assert local_vars["items"]["value"] == "[REDACTED]"
+    assert local_vars["db_password"]["value"] != "[REDACTED]"  # only the session's own patterns
+    # patterns can change while the program runs (this server's setSensitivePatterns request)
+    client.request("setSensitivePatterns", {"patterns": ["password"]})
+    local_vars = client.locals(client.stack(tid)[0]["id"])
+    assert local_vars["db_password"]["value"] == "[REDACTED]"
+    assert local_vars["items"]["value"] == "[1, 2, 3]"

@@ -214,7 +214,11 @@ def test_log_dir_writes_redacted_transcripts(tmp_path: Path) -> None:
     client = DapClient.adapter("--log-dir", str(logs))
     try:
         line = line_of(BASIC, "greet-print")
-        client.launch(BASIC, breakpoints={BASIC: [line]}, env={"API_TOKEN": "tok-9f8e7d6c5b4a", "PLAIN": "visible"})
+        client.launch(
+            BASIC,
+            breakpoints={BASIC: [line]},
+            env={"API_TOKEN": "tok-9f8e7d6c5b4a", "PLAIN": "visible"},
+        )
         stopped = client.wait_event("stopped")
         client.request("continue", {"threadId": stopped["threadId"]})
         client.wait_event("stopped")

@@ -1,6 +1,6 @@
 """Uses the in-code API: listen twice (harmless), wait for a client, stop at breakpoint()."""
 
-from dap_server.listen import breakpoint, listen, wait_for_client
+from dap_server.listener import breakpoint, listen, wait_for_client
 
 first = listen(0)
 second = listen(0)

@@ -26,7 +26,7 @@ from typing import Any
 
 import anyio
 import anyio.abc
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dap_server.adapter.config import AttachConfig, ConfigError, LaunchConfig
 from dap_server.adapter.launcher import (
@@ -43,12 +43,19 @@ from dap_server.adapter.launcher import (
 from dap_server.adapter.paths import PathMapper
 from dap_server.auth import check_token, generate_token
 from dap_server.debuggee.session import TABLE as DEBUGGEE_TABLE
+from dap_server.protocol.models import REQUESTS, EmptyArguments
 from dap_server.protocol.validation import MessageValidationError, validate_request
 from dap_server.transcript import Transcript
 from dap_server.wire.async_stream import MessageStream, TcpMessageListener, connect_tcp, listen_tcp
 from dap_server.wire.framing import FramingError
 
 log = logging.getLogger("dap_server.adapter")
+
+# This server's own requests (not in the DAP specification, e.g. `setSensitivePatterns`):
+# relayed like any other; the debuggee checks their arguments itself.
+_CUSTOM_COMMANDS: dict[str, type[BaseModel]] = {
+    name: EmptyArguments for name in DEBUGGEE_TABLE.names() if name not in REQUESTS
+}
 
 AdapterHandler = Callable[
     ["AdapterSession", dict[str, Any], dict[str, Any]], Awaitable[dict[str, Any] | None]
@@ -267,7 +274,7 @@ class AdapterSession:
         if message.get("type") != "request":
             return
         try:
-            command, _ = validate_request(message)
+            command, _ = validate_request(message, extra_commands=_CUSTOM_COMMANDS)
         except MessageValidationError as exc:
             seq = message.get("seq")
             if isinstance(seq, int):

@@ -33,7 +33,7 @@ from dap_server.api.values import REDACTED, Breakpoint, StackFrame, Stop, TypedV
 from dap_server.state.policy import SecurityPolicy
 
 if TYPE_CHECKING:
-    from dap_server.listen import Endpoint
+    from dap_server.listener import Endpoint
 
 __all__ = [
     "REDACTED",
@@ -70,6 +70,6 @@ def attach(
     """Makes this process debuggable: `dap_server.listen()` with its safe defaults only
     (loopback, a fresh access token, no remote binding). Returns the endpoint; its `.token` is
     what a client passes (`session(connect=endpoint, token=endpoint.token)`)."""
-    from dap_server.listen import listen
+    from dap_server.listener import listen
 
     return listen(address, token_file=token_file, quiet=quiet)

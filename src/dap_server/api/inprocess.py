@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import socket
 import threading
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +88,9 @@ class InProcessTarget:
             session = self.host.session
             assert session is not None
             # The caller's thread must never stop: it is the one that would have to resume it.
+            # Hidden for the session's life only (see close()).
             self.host.debugger.hide_current_thread()
+            self._caller = threading.get_ident()
             server_end, client_end = socket.socketpair()
             session.disconnected.clear()
             self.connection: Connection = self.host.serve_in_background(MessageSocket(server_end))
@@ -125,13 +126,9 @@ class InProcessTarget:
             return
         self._closed = True
         try:
-            # The server thread clears the session's outbox after its connection ends; a next
-            # session must not install its own before that, or it would be cleared too.
-            session = self.host.session
-            if self.connection.done.wait(5.0) and session is not None:
-                deadline = time.monotonic() + 5.0
-                while session.outbox is not None and time.monotonic() < deadline:
-                    time.sleep(0.001)
+            self.connection.done.wait(5.0)
+            if threading.get_ident() == self._caller:
+                self.host.debugger.show_current_thread()
         finally:
             _open_lock.release()
 

@@ -217,7 +217,9 @@ class DebuggeeHost:
         def run() -> None:
             session.hide_current_thread()
             connection.serve()
-            session.outbox = None
+            # Only ours: a newer connection may already have installed its own outbox.
+            if session.outbox is connection.outbox:
+                session.outbox = None
             # The client went away without a disconnect: do not leave the program stopped.
             if not session.disconnected.is_set():
                 session.invalidate()

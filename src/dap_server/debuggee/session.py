@@ -62,6 +62,8 @@ class LaunchOptions:
     program: str | None = None
     stop_on_entry: bool = False
     just_my_code: bool = True
+    # debugpy's showReturnValue: "(return) name" in Locals after a step out of a function
+    show_return_value: bool = True
     # True when the program is started by the runner after configurationDone (launch);
     # False when the debugger joined a program already running (listen, attach by pid).
     runs_program: bool = True
@@ -384,6 +386,7 @@ def _apply_options(s: DebugSession, r: Request) -> None:
     _apply_safety_options(s, r)
     s.options.stop_on_entry = bool(a.get("stopOnEntry", s.options.stop_on_entry))
     s.options.just_my_code = bool(a.get("justMyCode", s.options.just_my_code))
+    s.options.show_return_value = bool(a.get("showReturnValue", s.options.show_return_value))
     s.debugger.set_just_my_code(s.options.just_my_code)
     if s.options.stop_on_entry and s.options.program and s.options.runs_program:
         s.debugger.stop_on_entry(s.options.program)
@@ -642,7 +645,7 @@ def scopes(s: DebugSession, r: Request) -> dict[str, Any]:
     is_top = s.debugger.frames(ref.thread_id)[:1] == [ref.frame]
     exception = s.debugger.exception(ref.thread_id) if is_top else None
     kwargs: dict[str, Any] = {"exception": exception}
-    if is_top:
+    if is_top and s.options.show_return_value:
         has_value, value = s.debugger.return_value(ref.thread_id)
         if has_value:
             kwargs["return_value"] = value
@@ -805,37 +808,54 @@ def evaluate(s: DebugSession, r: Request) -> dict[str, Any]:
     frame_id = arg(r.arguments, "frameId", int, command=cmd, default=None)
     context = arg(r.arguments, "context", str, command=cmd, default="repl")
     fmt = arg(r.arguments, "format", dict, command=cmd, default=None)
+    # `timeout` (seconds) is this server's extension, used by the Python API; the policy's
+    # max_execution_time is a ceiling nobody can raise.
+    timeout = arg(r.arguments, "timeout", (int, float), command=cmd, default=None)
+    ceiling = s.policy.max_execution_time
+    if ceiling is not None:
+        timeout = ceiling if timeout is None else min(timeout, ceiling)
     ref = s.frame(frame_id, cmd) if frame_id is not None else s.top_frame(cmd)
     s.focus_thread = ref.thread_id
     # Observe mode: even the console only evaluates without side effects.
     s.evaluator.safe_contexts = SAFE_CONTEXTS | {"repl"} if s.policy.observe else SAFE_CONTEXTS
     s.safe_evaluator.policy = s.policy
     s.safe_evaluator.memory_limit = s.policy.memory_limit
-    timeout = s.policy.max_execution_time
     try:
         return s.evaluator.evaluate(
             expression, ref.frame, s.locals_of(ref), context, fmt, timeout=timeout
         )
     except EvaluationError as exc:
         raise RequestError(str(exc)) from None
+    finally:
+        if context == "repl":
+            s.variables.refresh()  # a statement may have changed what the views show
 
 
 # --- changing the program ----------------------------------------------------------------------------
 
 
-def _assign(s: DebugSession, ref: FrameRef, target: str, value: str, command: str) -> dict[str, Any]:
+def _assign(
+    s: DebugSession, ref: FrameRef, target: str, value: str, command: str
+) -> dict[str, Any]:
     """`target = value` in the frame (through the console's statement path, so locals stick),
     then the new value rendered as `evaluate` would."""
     try:
         compile(f"{target} = ({value})", "<setVariable>", "exec")
     except SyntaxError as exc:
-        raise RequestError(f"{command}: cannot assign {value!r} to {target}: SyntaxError: {exc.msg}") from None
+        raise RequestError(
+            f"{command}: cannot assign {value!r} to {target}: SyntaxError: {exc.msg}"
+        ) from None
     try:
         s.evaluator.evaluate(f"{target} = ({value})", ref.frame, s.locals_of(ref), "repl")
         body = s.evaluator.evaluate(target, ref.frame, s.locals_of(ref), "repl")
     except EvaluationError as exc:
         raise RequestError(f"{command}: {exc}") from None
-    out: dict[str, Any] = {"value": body["result"], "variablesReference": body.get("variablesReference", 0)}
+    finally:
+        s.variables.refresh()
+    out: dict[str, Any] = {
+        "value": body["result"],
+        "variablesReference": body.get("variablesReference", 0),
+    }
     for key in ("type", "namedVariables", "indexedVariables"):
         if key in body:
             out[key] = body[key]
@@ -860,7 +880,10 @@ def set_variable(s: DebugSession, r: Request) -> dict[str, Any]:
     child = next((c for c in children if c.get("name") == name), None)
     if child is None:
         raise RequestError(f"{cmd}: no variable named {name!r} under variablesReference {ref_id}")
-    if child.get("presentationHint", {}).get("attributes") and "readOnly" in child["presentationHint"]["attributes"]:
+    if (
+        child.get("presentationHint", {}).get("attributes")
+        and "readOnly" in child["presentationHint"]["attributes"]
+    ):
         raise RequestError(f"{cmd}: {name!r} is read-only")
     target = child.get("evaluateName")
     if not target:
@@ -896,3 +919,12 @@ def completions_(s: DebugSession, r: Request) -> dict[str, Any]:
         columns_start_at_1=bool(s.client.get("columnsStartAt1", True)),
     )
     return {"targets": items}
+
+
+@TABLE.command("setSensitivePatterns")
+def set_sensitive_patterns(s: DebugSession, r: Request) -> None:
+    """This server's extension: change the redaction patterns while the program runs."""
+    patterns = arg(r.arguments, "patterns", list, command=r.command)
+    if not all(isinstance(p, str) for p in patterns):
+        raise RequestError(f"{r.command}: arguments.patterns must be an array of strings")
+    s.redactor.set_patterns(patterns)

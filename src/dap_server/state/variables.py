@@ -313,6 +313,14 @@ class VariableStore:
                 self._next = 1
             self._first_valid = self._next
 
+    def refresh(self) -> None:
+        """The debugger changed the program (setVariable, a console statement): listings are
+        rebuilt from the live objects on their next request; references stay valid."""
+        with self._lock:
+            for node in self._nodes.values():
+                if isinstance(node, (_NamespaceNode, _ValueNode)):
+                    node.source = None
+
     @property
     def generation(self) -> int:
         return self._generation
