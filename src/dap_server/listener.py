@@ -48,6 +48,7 @@ def listen(
     token_file: str | None = None,
     no_token: bool = False,
     quiet: bool = False,
+    audit_log: str | None = None,
 ) -> Endpoint:
     """Starts a DAP listener in this process (once: later calls return the same endpoint).
 
@@ -55,6 +56,8 @@ def listen(
     A non-loopback host needs `allow_remote=True` (raises `dap_server.auth.BindAddressError`
     otherwise). A fresh access token is made unless `token` is given or `no_token=True`; it is
     printed on stderr unless `quiet`, and written owner-only to `token_file` when given.
+    With `audit_log` (a path), connections accepted and refused and every client's operations
+    are appended to that file (created 0600) as JSON lines.
     """
     from dap_server.debuggee import bootstrap
     from dap_server.debuggee.runner import announce_listener, parse_address
@@ -69,7 +72,13 @@ def listen(
     else:
         host, port = address
     listener = bootstrap.listen(
-        host, port, token=token, no_token=no_token, token_file=token_file, allow_remote=allow_remote
+        host,
+        port,
+        token=token,
+        no_token=no_token,
+        token_file=token_file,
+        allow_remote=allow_remote,
+        audit_log=audit_log,
     )
     if not quiet:
         announce_listener(listener.address, listener.token, token_file)

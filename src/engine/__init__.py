@@ -1,6 +1,6 @@
 """The sys.monitoring debugging engine. Knows nothing of DAP; imports only the standard library."""
 
-from .debugger import Debugger, EngineBusyError, EvaluationTimeout
+from .debugger import Debugger, EngineBusyError, EvaluationTimeout, ThreadBusy
 from .events import (
     BreakpointChanged,
     BreakpointStatus,
@@ -34,6 +34,7 @@ __all__ = [
     "StepKind",
     "StopReason",
     "Stopped",
+    "ThreadBusy",
     "ThreadExited",
     "ThreadStarted",
 ]

@@ -99,6 +99,10 @@ class EngineBusyError(RuntimeError):
     """sys.monitoring.DEBUGGER_ID is already held by another tool."""
 
 
+class ThreadBusy(RuntimeError):
+    """The stopped thread is still running an earlier call that outlived its deadline."""
+
+
 class EvaluationTimeout(Exception):
     """run_on_thread's function did not finish within its deadline."""
 
@@ -150,6 +154,7 @@ class _Step:
 class _ThreadState:
     __slots__ = (
         "announced",
+        "busy",
         "exception",
         "frame",
         "hooked",
@@ -170,6 +175,9 @@ class _ThreadState:
         self.native_id = native_id
         self.name = name
         self.queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        # The call running on this (stopped) thread right now, if any: one that outlived its
+        # deadline (stuck in a C call the interrupt cannot reach) keeps the thread busy.
+        self.busy: _Call | None = None
         self.stopped = False
         self.frame: FrameType | None = None
         self.tb_frames: list[FrameType] | None = None
@@ -608,6 +616,12 @@ class Debugger:
         (ts,) = self._stopped_states(thread_id)
         if ts.ident == _get_ident():
             return fn()
+        if ts.busy is not None:
+            raise ThreadBusy(
+                f"thread {thread_id} is still running an earlier evaluation that did not finish "
+                "(blocked in a call that cannot be interrupted, such as a lock or a socket read); "
+                "it takes new requests when that call returns"
+            )
         call = _Call(fn)
         ts.queue.put(("call", call))
         if not call.done.wait(timeout):
@@ -621,6 +635,16 @@ class Debugger:
             raise call.error
         result: T = call.result
         return result
+
+    def interrupt_calls(self, thread_id: int | None = None) -> None:
+        """Interrupts what `run_on_thread` is running on that stopped thread (all when None):
+        the caller gets EvaluationTimeout at once. Used when the user resumes, so a slow
+        evaluation never holds up stepping."""
+        with self._lock:
+            states = list(self._threads.values())
+        for ts in states:
+            if (thread_id is None or ts.native_id == thread_id) and ts.busy is not None:
+                _async_raise(ts.ident, _Interrupt)
 
     def exception(self, thread_id: int) -> BaseException | None:
         (ts,) = self._stopped_states(thread_id)
@@ -986,7 +1010,11 @@ class Debugger:
                     step = cmd
                     break
                 if op == "call":
-                    cmd[1].run()
+                    ts.busy = cmd[1]
+                    try:
+                        cmd[1].run()
+                    finally:
+                        ts.busy = None
             except _Interrupt:
                 continue  # a timed-out evaluation's interrupt landing after it finished
         with self._lock:

@@ -197,6 +197,18 @@ class AttachConfig(_Common):
     host: str | None = None
     port: int | None = None
     processId: int | str | None = None
+    # Attach by processId: seconds to wait for the target to load the debugger (its main thread
+    # must reach a safe point), and whether to inject even when the target disabled remote
+    # debugging (PYTHON_DISABLE_REMOTE_DEBUG, -X disable-remote-debug). See docs/attach.md.
+    attachTimeout: float = 30.0
+    forceAttach: bool = False
+
+    @field_validator("attachTimeout")
+    @classmethod
+    def _positive_attach(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return value
 
     def address(self) -> tuple[str, int] | None:
         if self.connect is not None:

@@ -911,7 +911,14 @@ async def _attach_to_pid(s: AdapterSession, config: AttachConfig, args: dict[str
     port = listener.getsockname()[1]
     token = generate_token()
     connected = threading.Event()
-    portal_output: list[str] = []
+    timeout = config.attachTimeout
+
+    def progress(line: str) -> None:
+        # Said while waiting (a blocked main thread can take long), not after the fact.
+        try:
+            anyio.from_thread.run(s.output, "console", line + "\n")
+        except Exception:
+            log.info("attach: %s", line)
 
     def inject() -> None:
         attach_to_pid(
@@ -919,8 +926,9 @@ async def _attach_to_pid(s: AdapterSession, config: AttachConfig, args: dict[str
             "127.0.0.1",
             port,
             token,
-            timeout=config.connectTimeout,
-            on_progress=portal_output.append,
+            timeout=timeout,
+            on_progress=progress,
+            force=config.forceAttach,
             wait_connected=connected.wait,
         )
 
@@ -936,9 +944,8 @@ async def _attach_to_pid(s: AdapterSession, config: AttachConfig, args: dict[str
 
     async def accepting() -> None:
         try:
-            result.append(
-                await s.accept_debuggee(listener, None, token, config.connectTimeout, "attach")
-            )
+            # The injection owns the deadline (and says why it passed); this one is a backstop.
+            result.append(await s.accept_debuggee(listener, None, token, timeout + 10, "attach"))
         except LaunchError as exc:
             failure.append(exc)
             tg.cancel_scope.cancel()
@@ -952,8 +959,6 @@ async def _attach_to_pid(s: AdapterSession, config: AttachConfig, args: dict[str
     finally:
         connected.set()
         listener.close()
-        for line in portal_output:
-            await s.output("console", line + "\n")
     if failure or not result:
         s.config = None
         reason = str(failure[0]) if failure else "the process did not connect"

@@ -129,6 +129,9 @@ class InProcessTarget:
             self.connection.done.wait(5.0)
             if threading.get_ident() == self._caller:
                 self.host.debugger.show_current_thread()
+            from dap_server.debuggee import bootstrap
+
+            bootstrap.release_in_process(self.host)
         finally:
             _open_lock.release()
 

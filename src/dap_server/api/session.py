@@ -628,6 +628,13 @@ class Session:
         """Stops the running program wherever it is."""
         with self._cond:
             phase, thread_id = self._phase, self._thread_id
+        if phase == "idle" and self.mode == "attach":
+            # An attached program runs already: finish configuring, then stop it.
+            self._configure()
+            with self._cond:
+                if self._phase == "idle":
+                    self._phase = "running"
+                phase = self._phase
         if phase != "running":
             self._require_stopped("pause")  # explains idle/finished
             raise NotStoppedError("pause: the program is already stopped")

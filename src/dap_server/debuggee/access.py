@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from dap_server.auth import check_token
 from dap_server.debuggee.dispatch import Body, Command, CommandTable, Request, RequestError
@@ -27,12 +27,21 @@ HOW = (
 
 
 class AccessGate:
-    """The state of one connection: locked until the right token is seen."""
+    """The state of one connection: locked until the right token is seen.
 
-    def __init__(self, expected: str | None) -> None:
+    `on_decision(request, outcome)` is told every grant ("ok") and every refusal
+    ("refused: ..."), for the audit log.
+    """
+
+    def __init__(
+        self,
+        expected: str | None,
+        on_decision: Callable[[Request, str], None] | None = None,
+    ) -> None:
         # None means `--no-token`: the user explicitly turned the check off.
         self.expected = expected
         self.granted = expected is None
+        self._on_decision = on_decision
 
     def admit(self, request: Request) -> None:
         """Raises RequestError when `request` may not run (yet)."""
@@ -43,13 +52,23 @@ class AccessGate:
         if request.command in ("initialize", "attach") and given is not None:
             if check_token(given, self.expected):
                 self.granted = True
+                self._tell(request, "ok")
                 return
-            raise RequestError(f"{request.command}: wrong access token; {HOW}")
+            self._refuse(request, f"{request.command}: wrong access token; {HOW}")
         if request.command == "initialize":
             return  # the token may still come with attach
-        raise RequestError(
-            f"{request.command}: not authorized: this debuggee requires an access token; {HOW}"
+        self._refuse(
+            request,
+            f"{request.command}: not authorized: this debuggee requires an access token; {HOW}",
         )
+
+    def _refuse(self, request: Request, message: str) -> NoReturn:
+        self._tell(request, f"refused: {message}")
+        raise RequestError(message)
+
+    def _tell(self, request: Request, outcome: str) -> None:
+        if self._on_decision is not None:
+            self._on_decision(request, outcome)
 
 
 class GatedTable(CommandTable):

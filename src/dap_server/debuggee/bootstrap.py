@@ -20,13 +20,14 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from dap_server.auth import check_bind_address, generate_token, write_token_file
+from dap_server.auth import check_bind_address, generate_token, peer_uid, write_token_file
 from dap_server.debuggee.access import AccessGate, GatedTable
 from dap_server.debuggee.dispatch import CancelToken, Request
 from dap_server.debuggee.runner import DebuggeeHost
 from dap_server.debuggee.server import Connection
 from dap_server.debuggee.session import TABLE, LaunchOptions
 from dap_server.debuggee.session import disconnect as detach_session
+from dap_server.state.audit import AuditLog
 from dap_server.transcript import Transcript
 from dap_server.wire.sync_stream import MessageSocket, TcpListener, connect_tcp, listen_tcp
 
@@ -52,14 +53,45 @@ def host(options: LaunchOptions | None = None) -> DebuggeeHost:
 
 
 def connect_back(host_name: str, port: int, token: str) -> None:
-    """Connects to an adapter waiting at host_name:port and serves DAP there, in the background."""
+    """Connects to an adapter waiting at host_name:port and serves DAP there, in the background.
 
-    def run() -> None:
-        h = host()
-        assert h.session is not None
-        h.session.hide_current_thread()
-        h.session.disconnected.clear()
+    Called by the attach bootstrap on the main thread at a safe point, so it only starts the
+    engine (here, so that a failure such as another tool holding sys.monitoring's debugger id
+    reaches the bootstrap's report) and a thread, and returns. A process attached to before
+    reuses its engine; when the last attach client leaves, the engine is closed (no monitoring
+    events, callbacks or tool id are left behind) unless a listener still uses it.
+    """
+    global _host, _attach_owned
+    with _lock:
+        if _host is None:
+            transcript = Transcript.from_env(None, "debuggee")
+            _host = DebuggeeHost(LaunchOptions(program=None, runs_program=False), transcript)
+            _attach_owned = True
+        h = _host
+    # Connecting may take a moment; the main thread returns to the program right away.
+    threading.Thread(
+        target=_serve_attached,
+        args=(h, host_name, port, token),
+        name="dap_server.connect",
+        daemon=True,
+    ).start()
+
+
+# True while the process's host was created for attach by pid (not by `listen`): it is closed
+# again when its client leaves.
+_attach_owned = False
+
+
+def _serve_attached(h: DebuggeeHost, host_name: str, port: int, token: str) -> None:
+    session = h.session
+    assert session is not None
+    session.hide_current_thread()
+    try:
         stream = connect_tcp(host_name, port)
+    except OSError:
+        _release_attached(h, [])
+        return
+    try:
         stream.send(
             {
                 "seq": 0,
@@ -68,10 +100,55 @@ def connect_back(host_name: str, port: int, token: str) -> None:
                 "body": {"token": token, "pid": os.getpid()},
             }
         )
-        h.serve_in_background(stream)
+        if session.outbox is not None:
+            # Somebody is debugging this process already (an earlier attach, a listener's
+            # client): one client at a time, and the newcomer is told why.
+            _refuse(stream)
+            return
+        transcript = h.transcript
+        ours: list[Connection] = []
+        # Closing the engine inside `disconnect`, before its response leaves, means that once
+        # the client has its answer no trace of the debugger is left in the program.
+        table = GatedTable(
+            TABLE, AccessGate(None), after={"disconnect": lambda _r: _release_attached(h, ours)}
+        )
+        connection = Connection(stream, table, session, transcript.record if transcript else None)
+        ours.append(connection)
+        session.outbox = connection.outbox
+        session.disconnected.clear()
+        session.terminate_requested = False
+        connection.serve()
+        if session.outbox is connection.outbox:
+            session.outbox = None
+        if not session.disconnected.is_set():
+            # The client vanished without `disconnect`: detach exactly as if it had sent one.
+            detach_session(session, Request(0, "disconnect", {}, CancelToken()))
+        session.configuration_done.set()
+        if session.terminate_requested:
+            _end_program()
+        _release_attached(h, ours)
+    except OSError:
+        _release_attached(h, [])
+    finally:
+        stream.close()
 
-    # Connecting may take a moment; the main thread returns to the program right away.
-    threading.Thread(target=run, name="dap_server.connect", daemon=True).start()
+
+def _release_attached(h: DebuggeeHost, ours: list[Connection]) -> None:
+    """The attach client (served by the connection in `ours`, if any) leaves: close the engine
+    if only attach by pid was using it."""
+    global _host, _attach_owned
+    with _lock:
+        if _host is not h or not _attach_owned:
+            return
+        session = h.session
+        mine = ours[0].outbox if ours else None
+        if session is not None and session.outbox is not None and session.outbox is not mine:
+            return  # another client is being served
+        if _listener is not None and not _listener.closed:
+            return
+        _host = None
+        _attach_owned = False
+    h.debugger.close()
 
 
 @dataclass
@@ -87,10 +164,17 @@ class Listener:
     connection: Connection | None = None
     closed: bool = False
     _ending: bool = False
+    # Connections accepted and refused, authorization, and (unless a client's attach names its
+    # own `auditLog`) every operation of every client.
+    audit: AuditLog | None = None
 
     @property
     def address(self) -> tuple[str, int]:
         return self.socket.address
+
+    def _record(self, operation: str, outcome: str, client: str, **details: object) -> None:
+        if self.audit is not None:
+            self.audit.record(operation, outcome, client=client, **details)
 
     def start(self) -> None:
         threading.Thread(target=self._accept_loop, name="dap_server.listen", daemon=True).start()
@@ -100,27 +184,46 @@ class Listener:
         self.host.session.hide_current_thread()
         while not self.closed:
             try:
-                stream, _peer = self.socket.accept()
+                stream, peer = self.socket.accept()
             except OSError:
                 return  # closed
-            if not self.busy.acquire(blocking=False):
+            client = f"{peer[0]}:{peer[1]}"
+            refusal = _other_user(stream)
+            if refusal is None and not self.busy.acquire(blocking=False):
+                refusal = (
+                    f"another client is already debugging process {os.getpid()}; "
+                    "disconnect it first"
+                )
+            if refusal is not None:
+                self._record("connection", f"refused: {refusal}", client)
                 threading.Thread(
-                    target=_refuse, args=(stream,), name="dap_server.refuse", daemon=True
+                    target=_refuse, args=(stream, refusal), name="dap_server.refuse", daemon=True
                 ).start()
                 continue
+            self._record("connection", "accepted", client)
             threading.Thread(
-                target=self._serve, args=(stream,), name="dap_server.server", daemon=True
+                target=self._serve, args=(stream, client), name="dap_server.server", daemon=True
             ).start()
 
-    def _serve(self, stream: MessageSocket) -> None:
+    def _serve(self, stream: MessageSocket, client: str = "") -> None:
         session = self.host.session
         assert session is not None
         session.hide_current_thread()
+        if self.audit is not None and session.audit is None:
+            session.audit = self.audit
         try:
+
+            def on_gate(request: Request, outcome: str) -> None:
+                self._record("authorization", outcome, client, command=request.command)
+
             table = GatedTable(
                 TABLE,
-                AccessGate(self.token),
-                after={"configurationDone": self._on_configured, "disconnect": self._on_disconnect},
+                AccessGate(self.token, on_decision=on_gate),
+                after={
+                    "initialize": self._on_initialize,
+                    "configurationDone": self._on_configured,
+                    "disconnect": self._on_disconnect,
+                },
             )
             transcript = self.host.transcript
             connection = Connection(
@@ -144,6 +247,11 @@ class Listener:
         finally:
             stream.close()
             self.busy.release()
+            self._record("connection", "closed", client)
+
+    def _on_initialize(self, request: Request) -> None:
+        if self.audit is not None:
+            self.audit.client = str(request.arguments.get("clientID", "unknown"))
 
     def _on_configured(self, request: Request) -> None:
         self.configured.set()
@@ -174,12 +282,32 @@ class Listener:
             connection.close()
 
 
-def _refuse(stream: MessageSocket) -> None:
-    """One client at a time: a second one gets a clear error instead of a silent hang."""
+def _other_user(stream: MessageSocket) -> str | None:
+    """Linux: why a connection from another user's process is refused (None: same user, or
+    the peer's user cannot be known, e.g. another machine with --allow-remote)."""
+    try:
+        uid = peer_uid(stream.socket)
+    except OSError:
+        uid = None
+    if uid is None or not hasattr(os, "getuid") or uid == os.getuid():
+        return None
+    return (
+        f"connection refused: the connecting process runs as user {uid}, and only processes "
+        f"of user {os.getuid()}, who runs the program, may debug it"
+    )
+
+
+def _refuse(stream: MessageSocket, text: str | None = None) -> None:
+    """A connection that may not be served (a second client, another user's process) gets a
+    clear error for its first request instead of a silent hang."""
     try:
         message = stream.receive(timeout=5)
         if isinstance(message, dict) and isinstance(message.get("seq"), int):
-            text = f"another client is already debugging process {os.getpid()}; disconnect it first"
+            if text is None:
+                text = (
+                    f"another client is already debugging process {os.getpid()}; "
+                    "disconnect it first"
+                )
             stream.send(
                 {
                     "seq": 1,
@@ -223,25 +351,37 @@ def listen(
     token_file: str | None = None,
     allow_remote: bool = False,
     options: LaunchOptions | None = None,
+    audit_log: str | None = None,
 ) -> Listener:
     """Starts (once) the process's DAP listener; later calls return the same one.
 
     Raises `dap_server.auth.BindAddressError` for a non-loopback host without `allow_remote`.
+    With `audit_log` (a path, created 0600), connections accepted and refused, authorization
+    decisions and every client's operations are appended to it as JSON lines.
     """
-    global _listener
+    global _listener, _attach_owned
     with _lock:
         if _listener is not None and not _listener.closed:
             return _listener
     check_bind_address(host_name, allow_remote)
     h = host(options)
+    _attach_owned = False  # a listener uses the host now: it outlives attach clients
     if no_token:
         expected = None
     elif token_file:
         expected = write_token_file(token_file, token)
     else:
         expected = token or generate_token()
+    audit = AuditLog(audit_log) if audit_log else None
     sock = listen_tcp(host_name, port)
-    listener = Listener(h, sock, expected)
+    listener = Listener(h, sock, expected, audit=audit)
+    listener._record(
+        "listen",
+        "ok",
+        "",
+        address=f"{host_name}:{sock.address[1]}",
+        open_to_any_client=expected is None,
+    )
     with _lock:
         if _listener is not None and not _listener.closed:  # lost a race with another thread
             sock.close()
@@ -309,3 +449,19 @@ def start_child(spec_json: str) -> None:
         f"dap-server: no debugger attached to child process {os.getpid()} within "
         f"{timeout:g} s (launch option subProcessTimeout); it runs on undebugged\n"
     )
+
+
+def release_in_process(h: DebuggeeHost) -> None:
+    """An in-process API session ended: close the engine (tool id freed, no events left)
+    unless a listener or an attach client still uses it; the next session makes a new one."""
+    global _host
+    with _lock:
+        if _host is not h or _attach_owned:
+            return
+        if _listener is not None and not _listener.closed:
+            return
+        session = h.session
+        if session is not None and session.outbox is not None and not session.outbox.closed:
+            return  # a client is being served
+        _host = None
+    h.debugger.close()

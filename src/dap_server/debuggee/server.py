@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dap_server.debuggee.dispatch import (
+    Cancelled,
     CancelToken,
     Command,
     CommandTable,
@@ -110,9 +111,12 @@ class Connection:
         self._session = session
         self._transcript = transcript
         self._inspections: queue.SimpleQueue[tuple[Command, Request] | None] = queue.SimpleQueue()
-        self._in_flight: set[CancelToken] = set()
+        # inspection requests queued or running: token -> (seq, command)
+        self._in_flight: dict[CancelToken, tuple[int, str]] = {}
         self._in_flight_lock = threading.Lock()
         self.done = threading.Event()
+        # DAP's `cancel` request reaches the requests in flight through the session.
+        session.cancel_request = self.cancel_inspections
 
     def serve(self) -> None:
         """Runs on the calling thread (a hidden debugger thread) until the connection ends."""
@@ -142,10 +146,19 @@ class Connection:
         self.done.set()
         self._stream.close()
 
-    def cancel_inspections(self) -> None:
+    def cancel_inspections(self, seq: int | None = None) -> bool:
+        """Cancels the inspection requests in flight (only request `seq` when given) and answers
+        them at once, so the client never waits behind them; True if one was found. User code
+        one of them is running on a stopped thread is interrupted by the session."""
+        cancelled: list[tuple[int, str]] = []
         with self._in_flight_lock:
-            for token in self._in_flight:
-                token.cancel()
+            for token, (token_seq, command) in self._in_flight.items():
+                if (seq is None or token_seq == seq) and not token.cancelled:
+                    token.cancel()
+                    cancelled.append((token_seq, command))
+        for token_seq, command in cancelled:
+            self.outbox.fail(token_seq, command, str(Cancelled()))
+        return bool(cancelled)
 
     # -- dispatch --------------------------------------------------------------------------
 
@@ -177,7 +190,7 @@ class Connection:
         request = Request(seq, command, arguments, CancelToken())
         if entry.kind == "inspection":
             with self._in_flight_lock:
-                self._in_flight.add(request.cancel)
+                self._in_flight[request.cancel] = (request.seq, request.command)
             self._inspections.put((entry, request))
             return
         if entry.kind == "control":
@@ -197,7 +210,7 @@ class Connection:
                 self._run(entry, request)
             finally:
                 with self._in_flight_lock:
-                    self._in_flight.discard(request.cancel)
+                    self._in_flight.pop(request.cancel, None)
 
     def _run(self, entry: Command, request: Request) -> None:
         session = self._session
@@ -207,15 +220,23 @@ class Connection:
             session.before_request(request)
             body = entry.handler(session, request)
         except RequestError as exc:
-            self.outbox.fail(request.seq, request.command, str(exc))
+            if not request.cancel.cancelled:  # a cancelled request was answered already
+                self.outbox.fail(request.seq, request.command, str(exc))
             session.after_request(request, f"refused: {exc}")
             return
         except Exception as exc:  # a handler bug must not end the session
             log.exception("handler for %s failed", request.command)
             detail = "".join(traceback.format_exception_only(exc)).strip()
             message = f"internal error in {request.command}: {detail}"
-            self.outbox.fail(request.seq, request.command, message)
+            if not request.cancel.cancelled:
+                self.outbox.fail(request.seq, request.command, message)
             session.after_request(request, message)
             return
-        self.outbox.respond(request.seq, request.command, body)
-        session.after_request(request, "ok")
+        with self._in_flight_lock:
+            # Claimed under the lock cancel_inspections holds while it claims requests: each
+            # request gets exactly one response.
+            answered = request.cancel.cancelled
+            self._in_flight.pop(request.cancel, None)
+        if not answered:
+            self.outbox.respond(request.seq, request.command, body)
+        session.after_request(request, "ok" if not answered else "cancelled")

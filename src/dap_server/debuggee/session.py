@@ -109,6 +109,8 @@ class DebugSession:
         self.notices: list[str] = []
         # thread id -> name of the function the last step started in
         self.step_origin: dict[int, str] = {}
+        # set by the connection: cancels an inspection request in flight by its seq
+        self.cancel_request: Any = lambda seq: False
         # the frame whose scopes were last asked for: setVariable assigns in it
         self.focus_frame: FrameRef | None = None
         self.redactor = Redactor()
@@ -205,10 +207,12 @@ class DebugSession:
     # -- stop state ---------------------------------------------------------------------------
 
     def invalidate(self) -> None:
-        """Called before any resume: references handed out so far become stale."""
+        """Called before any resume: references handed out so far become stale, and user code
+        that inspection is still running on a stopped thread is interrupted."""
         with self._state_lock:
             self._state = StopState()
         self.variables.invalidate()
+        self.debugger.interrupt_calls(None)
 
     def run_user_code(self, fn: Any, timeout: float) -> Any:
         """Runs `fn` on a suspended user thread (the focus thread when it is still stopped).
@@ -569,6 +573,16 @@ def _resume_target(s: DebugSession, r: Request) -> int | None:
     """The thread to resume: all of them unless the client asked for singleThread."""
     thread_id: int = arg(r.arguments, "threadId", int, command=r.command)
     return thread_id if r.arguments.get("singleThread") else None
+
+
+@TABLE.command("cancel", capabilities=("supportsCancelRequest",))
+def cancel(s: DebugSession, r: Request) -> None:
+    request_id = arg(r.arguments, "requestId", int, command=r.command, default=None)
+    if request_id is None:
+        return  # progress cancellation: this server reports no progress
+    if s.cancel_request(request_id):
+        # it may be running user code on a stopped thread right now
+        s.debugger.interrupt_calls(None)
 
 
 @TABLE.command("continue", kind="control", capabilities=("supportsSingleThreadExecutionRequests",))

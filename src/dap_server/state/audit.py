@@ -59,6 +59,15 @@ class AuditLog:
         if not _OPERATION_RE.fullmatch(operation):
             raise ValueError(f"audit operation names are dotted identifiers, not {operation!r}")
         clean_details = self._clean(details)
+        # setVariable / setExpression: the value assigned to a sensitive name is a secret too.
+        target = details.get("name", details.get("expression"))
+        if (
+            "value" in clean_details
+            and isinstance(target, str)
+            and self._redactor.enabled
+            and self._redactor.names_sensitive(target)
+        ):
+            clean_details["value"] = REDACTED
         who = client if client is not None else self.client
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),

@@ -52,6 +52,7 @@ __all__ = [
     "classify_event",
     "guard",
     "install_audit_hook",
+    "unguarded",
 ]
 
 
@@ -398,6 +399,18 @@ def guard(policy: SecurityPolicy) -> Iterator[SecurityPolicy]:
     finally:
         with _install_lock:
             _active_guards -= 1
+        _current.reset(token)
+
+
+@contextmanager
+def unguarded() -> Iterator[None]:
+    """The debugger's own operations inside a guard (forking the side-effect-free evaluation
+    child, killing it at its deadline) are not code it evaluates: the calling thread's guard is
+    lifted for the block. Never wrap user code in this."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
         _current.reset(token)
 
 

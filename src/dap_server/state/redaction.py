@@ -280,6 +280,8 @@ _FORMAT_RULES: tuple[_Rule, ...] = (
     ),
 )
 
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 # What follows a pattern hit for it to be an assignment: the rest of the name, an optional
@@ -457,6 +459,11 @@ class Redactor:
             return REDACTED
         return self.redact_text(text)
 
+    def names_sensitive(self, target: str) -> bool:
+        """True if an assignment target (`password`, `cfg["api_key"]`, `user.token`) names
+        something sensitive anywhere in it: what is assigned there is a secret too."""
+        return any(self.is_sensitive_name(word) for word in _IDENTIFIER_RE.findall(target))
+
     def redact_structure(self, value: Any, _depth: int = 0) -> Any:
         """A copy of a JSON-like structure (a DAP message) safe for logs and transcripts: values
         under sensitive keys are hidden, every string goes through `redact_text`. Keys the
@@ -466,8 +473,15 @@ class Redactor:
             return REDACTED
         if isinstance(value, dict):
             out: dict[Any, Any] = {}
+            # `setVariable`/`setExpression` arguments: {"name": "password", "value": "'...'"}.
+            target = value.get("name", value.get("expression"))
+            assigns_secret = (
+                isinstance(target, str) and "value" in value and self.names_sensitive(target)
+            )
             for key, item in value.items():
                 if isinstance(key, str) and isinstance(item, str) and self.is_sensitive_name(key):
+                    out[key] = REDACTED if self.enabled else item
+                elif assigns_secret and key == "value" and isinstance(item, str):
                     out[key] = REDACTED if self.enabled else item
                 else:
                     out[key] = self.redact_structure(item, _depth + 1)

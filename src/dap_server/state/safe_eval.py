@@ -75,6 +75,7 @@ from dap_server.state.policy import (
     SecurityViolation,
     enforce_process_wide,
     install_audit_hook,
+    unguarded,
 )
 from dap_server.state.redaction import (
     REDACTED,
@@ -255,18 +256,23 @@ def _evaluate_in_child(
     install_audit_hook()  # in the parent, once, so that no child pays for adding it
     _ensure_fork_warning_filter()
     read_fd, write_fd = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return None
-    if pid == 0:  # pragma: no cover - runs in the child, which never returns here
+    # The session's policy guard covers whatever the debugger runs on this thread, and a policy
+    # refusing process access would refuse this fork; but the fork is the debugger's own doing,
+    # and the child runs under the strict policy process-wide. Inside the child the thread's
+    # guard is lifted too, so that setting it up (/dev/null, /proc/self/statm) is not refused.
+    with unguarded():
         try:
+            pid = os.fork()
+        except OSError:
             os.close(read_fd)
-            _child_main(write_fd, compiled, globals_, locals_, timeout, memory_limit, redactor)
-        finally:
-            os._exit(70)
+            os.close(write_fd)
+            return None
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns here
+            try:
+                os.close(read_fd)
+                _child_main(write_fd, compiled, globals_, locals_, timeout, memory_limit, redactor)
+            finally:
+                os._exit(70)
 
     os.close(write_fd)
     deadline = time.monotonic() + timeout
@@ -319,7 +325,8 @@ def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
 def _reap(pid: int, *, kill: bool) -> int | None:
     if kill:
         try:
-            os.kill(pid, signal.SIGKILL)
+            with unguarded():  # our own child, past its deadline
+                os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
     try:
