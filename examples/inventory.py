@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass, field
 
 
@@ -38,9 +40,15 @@ def apply_discount(price: float, percent: float) -> float:
     return round(price * (1 - percent / 100), 2)
 
 
+def _secret(name: str) -> str:
+    # Stands in for a vault or the environment: the secrets exist only at run time, never in
+    # this file, so what the demo shows of them is what the debugger lets out.
+    return os.environ.get(name) or secrets.token_urlsafe(18)
+
+
 def connect_to_warehouse(user: str) -> str:
-    password = "correct horse battery staple"
-    api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+    password = _secret("WAREHOUSE_PASSWORD")
+    api_key = _secret("WAREHOUSE_API_KEY")
     url = f"https://{user}@warehouse.example"  # @connect
     return url if password and api_key else ""
 

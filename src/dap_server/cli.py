@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dap-server",
         usage=(
             "dap-server [--log-dir DIR]\n"
+            "       dap-server attach --pid PID [--timeout S] [--listen [HOST:]PORT] [--force]\n"
             "       dap-server --listen [HOST:]PORT [--wait-for-client] [--allow-remote]\n"
             "                  [--token-file FILE | --no-token] (PROGRAM | -m MODULE | -c CODE) [ARGS...]"
         ),
@@ -89,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.version_info < (3, 12):  # noqa: UP036 - run by hand with an old `python -m dap_server`
         print("dap-server needs Python 3.12 or newer (sys.monitoring)", file=sys.stderr)
         return 2
+    if args_list[:1] == ["attach"]:
+        # Make a running process listen for an editor (see docs/attach.md).
+        from dap_server.attach.command import main as attach_main
+
+        return attach_main(args_list[1:])
     if _listen_requested(args_list):
         # The program runs in this very process, with the debugger's server listening.
         from dap_server.debuggee.runner import main as run_listening

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.adapter_helpers import _LISTENING, env_with_src
 from tests.support.dap_client import DapClient
 from tests.support.programs import line_of
 
@@ -366,3 +367,61 @@ def test_py314_remote_exec_main_scenario(spawn: Spawn, adapters: Callable[[], Da
         detach(client)
         assert target.monitoring_state() == CLEAN
     assert target.finish() == (f"done (42, 'item-21') {CLEAN}\n", 3)
+
+
+def cli_attach(pid: int, *args: str) -> tuple[int, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "dap_server", "attach", "--pid", str(pid), *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env_with_src(),
+        timeout=30,
+    )
+    return proc.returncode, proc.stderr
+
+
+@pytest.mark.timeout(40)
+def test_cli_attach_makes_the_process_listen(
+    spawn: Spawn, adapters: Callable[[], DapClient]
+) -> None:
+    target = spawn("busy")
+    pid = target.pid
+    code, err = cli_attach(pid, "--timeout", "10")
+    assert code == 0, err
+    found = _LISTENING.search(err)
+    assert found, err
+    host, port, said_pid, token = found[1], int(found[2]), int(found[3]), found[4]
+    assert (host, said_pid) == ("127.0.0.1", pid)
+    # The editor attaches with connect + token, as to `dap-server --listen`.
+    client = adapters()
+    client.initialize()
+    seq = client.send_request("attach", {"connect": {"host": host, "port": port}, "token": token})
+    client.wait_event("initialized")
+    client.request("configurationDone")
+    assert client.wait_response(seq)["success"]
+    client.request("pause", {"threadId": pid})
+    client.wait_event("stopped")
+    frames = check_paused_main(client, pid)
+    assert evaluate(client, "work(2)", frames[0]["id"]) == "(4, 'item-2')"
+    detach(client)
+    # Asked again, the process says where it listens already (same port, same token).
+    code, err = cli_attach(pid, "--timeout", "10")
+    assert code == 0, err
+    assert f"Process {pid} was already listening; nothing changed." in err
+    assert f"listening on 127.0.0.1:{port} pid {pid} (access token {token})" in err
+    # The listener stays (as with --listen); the program ends normally.
+    assert target.finish() == ("done (42, 'item-21') tool=engine local=0\n", 3)
+
+
+@pytest.mark.timeout(20)
+def test_cli_attach_errors(spawn: Spawn) -> None:
+    target = spawn("blocked")
+    code, err = cli_attach(target.pid, "--timeout", "1")
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        f"dap-server: Timed out after 1 s waiting for process {target.pid} to load the "
+        "debugger: its main thread is blocked in the system call clock_nanosleep "
+        "(time.sleep()); the debugger attaches when that call returns. Raise the option "
+        "'--timeout' (seconds) to wait longer."
+    )

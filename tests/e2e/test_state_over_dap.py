@@ -20,7 +20,10 @@ def open_client(paging: bool) -> DapClient:
     c.initialize(supportsVariablePaging=paging)
     seq = c.send_request("launch", {"program": PROG})
     c.wait_event("initialized")
-    c.request("setBreakpoints", {"source": {"path": PROG}, "breakpoints": [{"line": line_of(PROG, "stop")}]})
+    c.request(
+        "setBreakpoints",
+        {"source": {"path": PROG}, "breakpoints": [{"line": line_of(PROG, "stop")}]},
+    )
     c.request("configurationDone")
     assert c.wait_response(seq)["success"]
     return c
@@ -43,7 +46,9 @@ def stopped_locals(c: DapClient) -> tuple[int, dict[str, dict[str, Any]]]:
 
 
 def children(c: DapClient, ref: int, **extra: Any) -> list[dict[str, Any]]:
-    variables: list[dict[str, Any]] = c.request("variables", {"variablesReference": ref, **extra})["variables"]
+    variables: list[dict[str, Any]] = c.request("variables", {"variablesReference": ref, **extra})[
+        "variables"
+    ]
     return variables
 
 
@@ -61,15 +66,27 @@ def test_locals_of_a_frame_with_huge_containers(client: DapClient) -> None:
 
 def test_paging_a_million_element_list_and_dict(client: DapClient) -> None:
     _, local_vars = stopped_locals(client)
-    page = children(client, local_vars["big_list"]["variablesReference"], filter="indexed", start=500_000, count=3)
+    page = children(
+        client,
+        local_vars["big_list"]["variablesReference"],
+        filter="indexed",
+        start=500_000,
+        count=3,
+    )
     assert [(v["name"], v["value"], v["evaluateName"]) for v in page] == [
         ("500000", "500000", "big_list[500000]"),
         ("500001", "500001", "big_list[500001]"),
         ("500002", "500002", "big_list[500002]"),
     ]
-    page = children(client, local_vars["big_dict"]["variablesReference"], filter="indexed", start=0, count=100)
+    page = children(
+        client, local_vars["big_dict"]["variablesReference"], filter="indexed", start=0, count=100
+    )
     assert len(page) == 100
-    assert (page[7]["name"], page[7]["value"], page[7]["evaluateName"]) == ("7", "14", "big_dict[7]")
+    assert (page[7]["name"], page[7]["value"], page[7]["evaluateName"]) == (
+        "7",
+        "14",
+        "big_dict[7]",
+    )
 
 
 def test_client_without_paging_gets_range_groups() -> None:
@@ -78,7 +95,11 @@ def test_client_without_paging_gets_range_groups() -> None:
         _, local_vars = stopped_locals(c)
         groups = children(c, local_vars["big_list"]["variablesReference"])
         names = [g["name"] for g in groups if g["name"].startswith("[")]
-        assert names[:2] == ["[0..999999]"] or names[:2] == ["[0..999]", "[1000..1999]"] or names[0].startswith("[0..")
+        assert (
+            names[:2] == ["[0..999999]"]
+            or names[:2] == ["[0..999]", "[1000..1999]"]
+            or names[0].startswith("[0..")
+        )
         # drill down until real elements appear
         ref = next(g for g in groups if g["name"].startswith("[0.."))["variablesReference"]
         for _ in range(4):
@@ -99,7 +120,9 @@ def test_pathological_reprs_stay_bounded(client: DapClient) -> None:
     assert len(local_vars["text"]["value"]) < 2000
     # the whole string is there for copying
     frame_id = client.stack(client.events("stopped")[0]["threadId"])[0]["id"]
-    whole = client.request("evaluate", {"expression": "text", "frameId": frame_id, "context": "clipboard"})
+    whole = client.request(
+        "evaluate", {"expression": "text", "frameId": frame_id, "context": "clipboard"}
+    )
     assert whole["result"] == "'" + "y" * 5000 + "'"
 
 
@@ -119,7 +142,9 @@ def test_a_property_that_blocks_is_lazy(client: DapClient) -> None:
     # instead of hanging each request, and the session goes on.
     tid = client.events("stopped")[0]["threadId"]
     frame_id = client.stack(tid)[0]["id"]
-    message = client.request_error("evaluate", {"expression": "1 + 1", "frameId": frame_id, "context": "repl"})
+    message = client.request_error(
+        "evaluate", {"expression": "1 + 1", "frameId": frame_id, "context": "repl"}
+    )
     assert "still running an earlier evaluation" in message
     assert "MainThread" in [t["name"] for t in client.request("threads")["threads"]]
 
@@ -133,40 +158,69 @@ def test_nested_and_recursive_structures(client: DapClient) -> None:
         kids = [k for k in children(client, ref) if k["variablesReference"]]
         path.append(kids[-1]["evaluateName"])
         ref = kids[-1]["variablesReference"]
-    assert path == ["nested['a']", "nested['a'][0]", "nested['a'][0]['b']", "nested['a'][0]['b'][2]"]
+    assert path == [
+        "nested['a']",
+        "nested['a'][0]",
+        "nested['a'][0]['b']",
+        "nested['a'][0]['b'][2]",
+    ]
     leaf = children(client, ref)
-    assert [(v["name"], v["value"]) for v in leaf if not v["name"].startswith(("len", "special"))][:1] == [("'c'", "'deep'")]
+    assert [(v["name"], v["value"]) for v in leaf if not v["name"].startswith(("len", "special"))][
+        :1
+    ] == [("'c'", "'deep'")]
 
 
 def test_hex_format_and_evaluate_structured_result(client: DapClient) -> None:
     frame_id, _ = stopped_locals(client)
-    result = client.request("evaluate", {"expression": "255", "frameId": frame_id, "context": "repl", "format": {"hex": True}})
+    result = client.request(
+        "evaluate",
+        {"expression": "255", "frameId": frame_id, "context": "repl", "format": {"hex": True}},
+    )
     assert result["result"] == "0xff"
-    result = client.request("evaluate", {"expression": "point", "frameId": frame_id, "context": "watch"})
+    result = client.request(
+        "evaluate", {"expression": "point", "frameId": frame_id, "context": "watch"}
+    )
     assert result["result"] == "Point(x=3, y=4)"
-    result = client.request("evaluate", {"expression": "[1, 2, 3]", "frameId": frame_id, "context": "repl"})
+    result = client.request(
+        "evaluate", {"expression": "[1, 2, 3]", "frameId": frame_id, "context": "repl"}
+    )
     assert result["variablesReference"] > 0
-    assert [v["value"] for v in children(client, result["variablesReference"]) if v["name"].isdigit()] == ["1", "2", "3"]
+    assert [
+        v["value"] for v in children(client, result["variablesReference"]) if v["name"].isdigit()
+    ] == ["1", "2", "3"]
 
 
 def test_run_control_cancels_slow_inspection(client: DapClient) -> None:
     frame_id, local_vars = stopped_locals(client)
     tid = client.events("stopped")[0]["threadId"]
     # a slow evaluation is in flight when the user continues: continue is answered at once
-    slow = client.send_request("evaluate", {"expression": "sum(i for i in range(10**9))", "frameId": frame_id, "context": "repl"})
+    slow = client.send_request(
+        "evaluate",
+        {"expression": "sum(i for i in range(10**9))", "frameId": frame_id, "context": "repl"},
+    )
     started = time.monotonic()
     client.request("continue", {"threadId": tid})
     assert time.monotonic() - started < 2
     response = client.wait_response(slow, timeout=30)
     assert response["success"] is False
-    assert response["message"] == "cancelled: the program was resumed while this request was running"
+    assert (
+        response["message"] == "cancelled: the program was resumed while this request was running"
+    )
 
 
 def test_cancel_request_interrupts_a_slow_evaluation(client: DapClient) -> None:
     frame_id, _ = stopped_locals(client)
-    slow = client.send_request("evaluate", {"expression": "sum(i for i in range(10**9))", "frameId": frame_id, "context": "repl"})
+    slow = client.send_request(
+        "evaluate",
+        {"expression": "sum(i for i in range(10**9))", "frameId": frame_id, "context": "repl"},
+    )
     client.request("cancel", {"requestId": slow})
     response = client.wait_response(slow, timeout=10)
     assert response["success"] is False
     assert response["message"].startswith("cancelled")
-    assert client.request("evaluate", {"expression": "2 + 2", "frameId": frame_id, "context": "repl"})["result"] == "4"
+    assert (
+        client.request("evaluate", {"expression": "2 + 2", "frameId": frame_id, "context": "repl"})[
+            "result"
+        ]
+        == "4"
+    )

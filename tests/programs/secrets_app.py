@@ -113,9 +113,7 @@ def work(out_dir):
 
 def fail():
     jwt = SIGNED_CLAIMS
-    raise RuntimeError(
-        f"login failed for {DATABASE_URL} with {jwt}"  # @raise
-    )
+    raise RuntimeError(f"login failed for {DATABASE_URL} with {jwt}")  # @raise
 
 
 if MODE == "listen":

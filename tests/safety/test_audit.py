@@ -55,7 +55,8 @@ def test_lines_fields_and_mode(tmp_path: Path, recorded: list[Any]) -> None:
         assert entry["client"] == "127.0.0.1:50000"
         assert datetime.fromisoformat(entry["time"]).utcoffset() is not None
     assert lines[1]["details"] == {"expression": "db_password + 'x'", "context": "hover"}
-    assert lines[2]["details"] == {"name": "api_key", "value": "abc123"}
+    # The value assigned to a sensitive name is a secret too.
+    assert lines[2]["details"] == {"name": "api_key", "value": "[REDACTED]"}
     assert lines[3]["details"] == {"env": {"GITHUB_TOKEN": "[REDACTED]", "HOME": "/root"}}
     assert [event for event, _ in recorded] == [
         "dap_server.connect",

@@ -536,8 +536,19 @@ class Session:
             options.update({"name": "dap_server.api", "type": "python", "request": "attach"})
             if self._pid is not None:
                 options["processId"] = self._pid
+                # The target's main thread must reach a safe point within the session's timeout.
+                options["attachTimeout"] = self.timeout
         seq, pending = self._client.send_request(command, options)
-        if not self._initialized.wait(self.timeout):
+        # Attach by pid fails by itself once attachTimeout passes, saying why: let it.
+        margin = 5.0 if self._pid is not None else 0.0
+        deadline = time.monotonic() + self.timeout + margin
+        while not self._initialized.wait(0.05):
+            if pending.done.is_set():  # failed before `initialized` (attach by pid, mostly)
+                response = self._client.wait(seq, pending, 0)
+                if not response.get("success"):
+                    raise RequestFailed(command, str(response.get("message")))
+            if time.monotonic() < deadline:
+                continue
             raise DebuggerTimeout(
                 f"{command}: the debugger did not get ready within {self.timeout:g} s{self._adapter_stderr()}"
             )

@@ -162,8 +162,12 @@ class Injection:
         timeout: float,
         on_progress: ProgressCallback | None = None,
         wait_connected: WaitConnected | None = None,
+        timeout_option: str = f"attach option {TIMEOUT_OPTION!r}",
     ) -> float:
         """Waits for the connection (or, without ``wait_connected``, the bootstrap's "ok").
+
+        ``timeout_option`` names, in messages, the knob that sets ``timeout`` (the command
+        line's says "option '--timeout'").
 
         Returns the seconds since the attach started. Raises :class:`AttachError` when the
         bootstrap reports a failure, the target exits, or ``timeout`` (counted from the start
@@ -211,8 +215,7 @@ class Injection:
                     raise AttachError(
                         "timeout",
                         f"Timed out after {timeout:g} s waiting for process {pid} to load the "
-                        f"debugger: {why}. Raise the attach option {TIMEOUT_OPTION!r} "
-                        "(seconds) to wait longer.",
+                        f"debugger: {why}. Raise the {timeout_option} (seconds) to wait longer.",
                     )
                 if now >= next_diagnosis and not st.started and on_progress is not None:
                     said = describe_main_thread(pid)
@@ -220,7 +223,7 @@ class Injection:
                         last_said = said
                         on_progress(
                             f"Process {pid}: {said}. Waiting up to {timeout:g} s "
-                            f"(attach option {TIMEOUT_OPTION!r})."
+                            f"({timeout_option})."
                         )
                     next_diagnosis = now + _DIAGNOSE_AFTER
         finally:

@@ -220,7 +220,7 @@ class Listener:
                 TABLE,
                 AccessGate(self.token, on_decision=on_gate),
                 after={
-                    "initialize": self._on_initialize,
+                    "initialize": lambda request: self._on_initialize(request, client),
                     "configurationDone": self._on_configured,
                     "disconnect": self._on_disconnect,
                 },
@@ -249,9 +249,10 @@ class Listener:
             self.busy.release()
             self._record("connection", "closed", client)
 
-    def _on_initialize(self, request: Request) -> None:
+    def _on_initialize(self, request: Request, client: str) -> None:
         if self.audit is not None:
-            self.audit.client = str(request.arguments.get("clientID", "unknown"))
+            # The session's operations are recorded as "<clientID> (<address>)".
+            self.audit.client = f"{request.arguments.get('clientID', 'unknown')} ({client})"
 
     def _on_configured(self, request: Request) -> None:
         self.configured.set()
@@ -393,6 +394,59 @@ def listen(
 
 def current_listener() -> Listener | None:
     return _listener
+
+
+def listen_for_attach(
+    report_host: str,
+    report_port: int,
+    report_token: str,
+    host_name: str,
+    port: int,
+    token: str | None,
+    allow_remote: bool,
+) -> None:
+    """What `dap-server attach --pid PID` makes the target run: open the process's DAP listener
+    (as `dap_server.listen()` would) and tell the waiting command where it listens.
+
+    Runs on the main thread at a safe point: listening is synchronous (so a failure, such as a
+    port in use, reaches the bootstrap's report); the report goes out from a thread.
+    """
+    existing = current_listener()
+    listener = listen(
+        host_name, port, token=token, no_token=token is None, allow_remote=allow_remote
+    )
+    bound_host, bound_port = listener.address
+    # Already listening (an earlier `dap-server attach`, `dap_server.listen()`): that listener
+    # and its token stay; the command learns them over this private loopback connection.
+    reused = existing is not None and existing is listener
+
+    def send() -> None:
+        try:
+            stream = connect_tcp(report_host, report_port)
+        except OSError:
+            return
+        try:
+            stream.send(
+                {
+                    "seq": 0,
+                    "type": "event",
+                    "event": "dap_server.listening",
+                    "body": {
+                        "token": report_token,
+                        "pid": os.getpid(),
+                        "host": bound_host,
+                        "port": bound_port,
+                        "reused": reused,
+                        "clientToken": listener.token,
+                    },
+                }
+            )
+        except OSError:
+            pass
+        finally:
+            stream.close()
+
+    threading.Thread(target=send, name="dap_server.report", daemon=True).start()
 
 
 # -- child processes -------------------------------------------------------------------------------

@@ -399,6 +399,7 @@ INTERRUPTED = -int(signal.SIGINT)
 
 def run_target(target: Target, debugger: engine.Debugger) -> int:
     """Runs the target as `__main__` the way `python TARGET ARGS` would; returns the exit code."""
+    _whole_lines()
     try:
         if target.kind == "program":
             sys.argv = [target.value, *target.args]
@@ -429,6 +430,23 @@ def run_target(target: Target, debugger: engine.Debugger) -> int:
     finally:
         _flush()
     return 0
+
+
+def _whole_lines() -> None:
+    """Output reaches the adapter line by line, each line in one write.
+
+    The adapter sets PYTHONUNBUFFERED so that output arrives as it is printed; unbuffered,
+    `print()` writes its text and its newline separately, so the editor got a traceback in
+    dozens of one-character events, and a KeyboardInterrupt (terminate) landing between the
+    two writes moved the newline after the next line. Line buffering keeps the promptness.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(line_buffering=True, write_through=False)
+            except (ValueError, OSError):
+                pass  # a replaced or closed stream: leave it as it is
 
 
 def run_program(program: str, args: list[str], debugger: engine.Debugger) -> int:
