@@ -630,7 +630,9 @@ def test_listener_refuses_every_request_until_the_token_and_audits_connections(
     assert [r["client"] for r in refusals] == [stranger_at] * 7 + [owner_at]
     # The owner's operations are in the same log, under its clientID and address.
     owned = [(line["operation"], line["outcome"], line["client"]) for line in lines]
-    for operation in ("attach", "setBreakpoints", "evaluate", "disconnect"):
+    # (not `disconnect`: the program exits right after it, before its record is written; see
+    # test_audit_log_records_disconnect)
+    for operation in ("attach", "setBreakpoints", "evaluate"):
         assert (operation, "ok", f"tests ({owner_at})") in owned
     seen = [
         json.loads(line)[0] for line in (tmp_path / "host-audit.jsonl").read_text().splitlines()
