@@ -1,27 +1,30 @@
-"""Where the engine's time goes in one benchmark mode: the workload in-process, under cProfile.
+"""Where the engine's time goes in one benchmark mode, in-process.
 
-    python benchmarks/profile_engine.py WORKLOAD MODE [--seconds S] [--top N]
+    python benchmarks/profile_engine.py WORKLOAD MODE [--seconds S]
 
 WORKLOAD is fib, methods, loops or exceptions; MODE is a, b, c, d, e or e-type (see README).
 The engine (`engine.Debugger`, from this checkout's src/) is started in this process with the
-breakpoints or exception filters of the mode, exactly as the debuggee-side server would set
-them, and the workload's unit of work runs for S seconds, first without the profiler (to print
-the plain and debugged time per unit side by side), then under cProfile. The monitoring
-callbacks are ordinary Python functions, so cProfile shows them and what they call; its own
-overhead inflates every function call, so read the profile for *where* the time goes and the
-first lines for *how much*.
+breakpoints or exception filters of the mode, as the debuggee-side server would set them, and
+the workload's unit of work runs for S seconds plain and then debugged (CPU time per unit, no
+server, no adapter).
+
+cProfile cannot help here: no monitoring event fires inside a tool's callback, so a profiler
+never sees the debugger's callbacks. For modes e and e-type the script therefore fetches the
+RAISE callback the engine registered and times direct calls of it, from a frame shaped like the
+workload's hot function, next to the floor's callback, a no-op callback and the pieces a
+condition check is made of.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import importlib
-import pstats
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "workloads"))
@@ -53,7 +56,6 @@ def main() -> None:
     p.add_argument("workload", choices=[w.name for w in WORKLOAD_LIST])
     p.add_argument("mode", choices=[m.key for m in MODES])
     p.add_argument("--seconds", type=float, default=1.0)
-    p.add_argument("--top", type=int, default=18)
     args = p.parse_args()
     workload = next(w for w in WORKLOAD_LIST if w.name == args.workload)
     mode = next(m for m in MODES if m.key == args.mode)
@@ -88,14 +90,114 @@ def main() -> None:
         if stops:
             print(f"warning: {len(stops)} unexpected stops")
 
-        profiler = cProfile.Profile()
-        profiler.enable()
-        per_unit(unit, args.seconds)
-        profiler.disable()
+        callbacks = installed_callbacks()
     finally:
         debugger.close()
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("tottime").print_stats(args.top)
+    # cProfile cannot see monitoring callbacks (no events fire inside a tool's callback), so
+    # the callbacks the engine registered for this mode are timed by calling them directly,
+    # from a frame shaped like the workload's hot function, next to the floor's.
+    time_callbacks(callbacks, mode.key)
+
+
+def installed_callbacks() -> dict[str, Callable[..., object]]:
+    mon = sys.monitoring
+    found = {}
+    for name in ("LINE", "RAISE", "PY_START"):
+        event = getattr(mon.events, name)
+        cb = mon.register_callback(mon.DEBUGGER_ID, event, None)
+        mon.register_callback(mon.DEBUGGER_ID, event, cb)
+        if cb is not None:
+            found[name] = cb
+    return found
+
+
+_CALLER = """
+def check(value):
+    return cb(code, 0, exc)
+
+def loop(n):
+    for i in range(n):
+        check(i)
+"""
+
+
+def _per_call(cb: Callable[..., object], exc: BaseException, n: int = 200_000) -> float:
+    """Seconds per call of `cb` made as the interpreter would, from a function shaped like the
+    workload's `check(value)` (one local, no closures), so that the frame the callback looks
+    at is realistic; includes the Python call of `check` itself (the no-op row shows it)."""
+    ns: dict[str, Any] = {"cb": cb, "exc": exc}
+    exec(_CALLER, ns)
+    ns["code"] = ns["check"].__code__
+    loop = ns["loop"]
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        loop(n)
+        best = min(best, (time.perf_counter() - start) / n)
+    return best
+
+
+def time_callbacks(callbacks: dict[str, Callable[..., object]], mode: str) -> None:
+    if mode not in ("e", "e-type") or "RAISE" not in callbacks:
+        print("(direct callback timing is implemented for modes e and e-type)")
+        return
+    on_raise = callbacks["RAISE"]
+    condition = compile(EXC_CONDITION, "<c>", "eval")
+    wanted = ZeroDivisionError
+    exc = ValueError(5)
+
+    def floor(code: CodeType, offset: int, e: BaseException) -> object:
+        if eval(condition, {"exc": e}):
+            print("stop")
+        return None
+
+    def floor_type(code: CodeType, offset: int, e: BaseException) -> object:
+        if isinstance(e, wanted):
+            print("stop")
+        return None
+
+    def noop(code: CodeType, offset: int, e: BaseException) -> object:
+        return None
+
+    def eval_frame_globals(code: CodeType, offset: int, e: BaseException) -> object:
+        frame = sys._getframe(1)
+        return eval(condition, frame.f_globals, {"exc": e, "__exception__": e})
+
+    def copy_locals(code: CodeType, offset: int, e: BaseException) -> object:
+        return dict(sys._getframe(1).f_locals)
+
+    rows = [
+        ("no-op Python callback", noop),
+        ("engine RAISE callback", on_raise),
+        (
+            "floor: eval(condition, {'exc': exc})" if mode == "e" else "floor: isinstance",
+            floor if mode == "e" else floor_type,
+        ),
+        ("piece: eval(condition, frame.f_globals, {exc, __exception__})", eval_frame_globals),
+        ("piece: dict(frame.f_locals)", copy_locals),
+    ]
+    base = _per_call(noop, exc)
+    for title, cb in rows:
+        t = _per_call(cb, exc)
+        print(f"{title:<64} {t * 1e9:6.0f} ns/call  (+{(t - base) * 1e9:5.0f} ns over no-op)")
+    start = time.perf_counter()
+    for _ in range(100_000):
+        _raise_catch()
+    plain = (time.perf_counter() - start) / 100_000
+    print(
+        f"{'plain raise + catch across one call (2 RAISE events when on)':<64} {plain * 1e9:6.0f} ns"
+    )
+
+
+def _check(value: int) -> None:
+    raise ValueError(value)
+
+
+def _raise_catch() -> None:
+    try:
+        _check(1)
+    except ValueError:
+        pass
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
             "dap-server [--log-dir DIR]\n"
             "       dap-server attach --pid PID [--timeout S] [--listen [HOST:]PORT] [--force]\n"
             "       dap-server --listen [HOST:]PORT [--wait-for-client] [--allow-remote]\n"
-            "                  [--token-file FILE | --no-token] (PROGRAM | -m MODULE | -c CODE) [ARGS...]"
+            "                  [--token-file FILE | --no-token] [--audit-log FILE]\n"
+            "                  (PROGRAM | -m MODULE | -c CODE) [ARGS...]"
         ),
         description=(
             "A Debug Adapter Protocol server for Python 3.12+ on sys.monitoring. "
@@ -62,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the access token to FILE (mode 0600) instead of printing it",
     )
     listen.add_argument(
+        "--audit-log",
+        metavar="FILE",
+        help="append every connection (accepted or refused) and debugging operation to FILE as "
+        "JSON lines (created 0600)",
+    )
+    listen.add_argument(
         "--no-token",
         action="store_true",
         help="accept clients without an access token (only where nobody else can reach the port)",
@@ -69,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-_VALUE_OPTIONS = frozenset({"--log-dir", "--listen", "--token-file"})
+_VALUE_OPTIONS = frozenset({"--log-dir", "--listen", "--token-file", "--audit-log"})
 
 
 def _listen_requested(argv: Sequence[str]) -> bool:

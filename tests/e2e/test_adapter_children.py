@@ -3,7 +3,6 @@ announced to the editor with the standard `startDebugging` reverse request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,18 +13,6 @@ from tests.support.programs import line_of, program
 
 PARENT = program("spawns_children.py")
 CHILD = program("child.py")
-
-
-@pytest.fixture
-def client() -> Iterator[DapClient]:
-    c = DapClient.adapter()
-    try:
-        yield c
-    finally:
-        c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
-            c.schema_errors
-        )
 
 
 def _attach_child(configuration: dict[str, Any], breakpoints: dict[str, list[int]]) -> DapClient:

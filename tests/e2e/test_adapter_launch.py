@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,6 @@ from tests.support.programs import PROGRAMS, line_of, program
 
 SHOW_ENV = program("show_env.py")
 BASIC = program("basic.py")
-
-
-@pytest.fixture
-def client() -> Iterator[DapClient]:
-    c = DapClient.adapter()
-    try:
-        yield c
-    finally:
-        c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
-            c.schema_errors
-        )
 
 
 def report(client: DapClient) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,6 @@ from tests.support.programs import line_of, program
 BASIC = program("basic.py")
 CLEANUP = program("cleanup.py")
 DIES = program("dies.py")
-
-
-@pytest.fixture
-def client() -> Iterator[DapClient]:
-    c = DapClient.adapter()
-    try:
-        yield c
-    finally:
-        c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
-            c.schema_errors
-        )
 
 
 def _wait_output(client: DapClient, text: str) -> None:

@@ -4,27 +4,12 @@ editor works with its own copy; the adapter translates every path both ways."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.support.dap_client import DapClient
 from tests.support.programs import PROGRAMS, line_of, program
 
 BASIC = program("basic.py")
-
-
-@pytest.fixture
-def client() -> Iterator[DapClient]:
-    c = DapClient.adapter()
-    try:
-        yield c
-    finally:
-        c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
-            c.schema_errors
-        )
 
 
 def test_longest_prefix_wins_both_ways_and_unmapped_paths_say_what_was_tried(

@@ -425,3 +425,20 @@ def test_cli_attach_errors(spawn: Spawn) -> None:
         "(time.sleep()); the debugger attaches when that call returns. Raise the option "
         "'--timeout' (seconds) to wait longer."
     )
+
+
+@pytest.mark.timeout(30)
+def test_second_client_is_refused_and_terminate_interrupts(
+    spawn: Spawn, adapters: Callable[[], DapClient]
+) -> None:
+    target = spawn("busy")
+    pid = target.pid
+    first = adapters()
+    attach(first, pid, attachTimeout=10)
+    assert attach_error(adapters(), pid, attachTimeout=10) == (
+        f"attach: another client is already debugging process {pid}; disconnect it first"
+    )
+    first.request("terminate")
+    out, _ = target.process.communicate(timeout=10)
+    # Ended by a KeyboardInterrupt (its `finally` blocks run), not killed outright.
+    assert (out, target.process.returncode) == ("", -2)

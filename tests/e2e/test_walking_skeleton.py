@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,6 @@ from tests.support.dap_client import DapClient
 from tests.support.programs import line_of, program
 
 BASIC = program("basic.py")
-
-
-@pytest.fixture
-def client() -> Iterator[DapClient]:
-    c = DapClient.adapter()
-    try:
-        yield c
-    finally:
-        c.close()
-        assert not c.schema_errors, "messages that break the DAP schema:\n" + "\n".join(
-            c.schema_errors
-        )
 
 
 def test_initialize_answers_with_capabilities(client: DapClient) -> None:

@@ -69,6 +69,11 @@ class _Common(BaseModel):
     connectTimeout: float = 15.0
     # Seconds a child process waits for the editor to attach before it runs on undebugged.
     subProcessTimeout: float = 10.0
+    # Safety options: checked and applied by the debuggee (see the README's security model).
+    securityPolicy: dict[str, Any] | None = None
+    auditLog: str | None = None
+    sensitivePatterns: list[str] | None = None
+    redactSecrets: bool = True
 
     @field_validator("connectTimeout", "subProcessTimeout", check_fields=False)
     @classmethod

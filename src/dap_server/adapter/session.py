@@ -1019,12 +1019,16 @@ async def disconnect(s: AdapterSession, request: dict[str, Any], args: dict[str,
         terminate = launched  # launched programs end with the session, attached ones run on
     if not terminate:
         s.detached = True
-    if s.debuggee is not None and (not terminate or not launched):
+    if s.debuggee is not None:
         # Detach (or ask an attached program to end): the debuggee clears our breakpoints and
         # resumes every thread; closing the connection then leaves it waiting for a new client.
+        # A launched program that is to end hears it too (its audit log records it) and stays
+        # stopped until it is killed below.
         try:
             await s.debuggee_request(
-                "disconnect", {**args, "terminateDebuggee": bool(terminate)}, timeout=5
+                "disconnect",
+                {**args, "terminateDebuggee": bool(terminate)},
+                timeout=1 if launched and terminate else 5,
             )
         except (TimeoutError, RequestFailed):
             pass

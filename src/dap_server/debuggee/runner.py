@@ -127,6 +127,7 @@ class RunnerArgs:
     allow_remote: bool = False
     token_file: str | None = None
     no_token: bool = False
+    audit_log: str | None = None
     redirect_output: bool = False
     subprocess_notify: tuple[str, int] | None = None
     subprocess_timeout: float = 10.0
@@ -140,6 +141,7 @@ def build_parser(prog: str = "python -m dap_server.debuggee") -> argparse.Argume
     p.add_argument("--allow-remote", action="store_true")
     p.add_argument("--token-file")
     p.add_argument("--no-token", action="store_true")
+    p.add_argument("--audit-log")
     p.add_argument(
         "--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token"
     )
@@ -184,6 +186,7 @@ def parse_args(argv: Sequence[str], prog: str = "python -m dap_server.debuggee")
         allow_remote=ns.allow_remote,
         token_file=ns.token_file,
         no_token=ns.no_token,
+        audit_log=ns.audit_log,
         redirect_output=ns.redirect_output,
         subprocess_notify=notify,
         subprocess_timeout=ns.subprocess_timeout,
@@ -353,6 +356,7 @@ def main_listen(a: RunnerArgs) -> int:
             token_file=a.token_file,
             allow_remote=a.allow_remote,
             options=options,
+            audit_log=a.audit_log,
         )
     except BindAddressError as exc:
         print(f"dap-server: {exc}", file=sys.stderr)

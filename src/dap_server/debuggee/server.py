@@ -237,6 +237,7 @@ class Connection:
             # request gets exactly one response.
             answered = request.cancel.cancelled
             self._in_flight.pop(request.cancel, None)
+        # Before the response: once a client has its `disconnect` answer, the process may end.
+        session.after_request(request, "ok" if not answered else "cancelled")
         if not answered:
             self.outbox.respond(request.seq, request.command, body)
-        session.after_request(request, "ok" if not answered else "cancelled")

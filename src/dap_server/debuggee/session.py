@@ -146,7 +146,7 @@ class DebugSession:
                 if event.description:
                     body["description"] = event.description
                 if event.text:
-                    body["text"] = event.text
+                    body["text"] = self.redactor.redact_text(event.text)
                 if event.hit_breakpoint_ids:
                     body["hitBreakpointIds"] = list(event.hit_breakpoint_ids)
                 out.event("stopped", body)
@@ -155,7 +155,9 @@ class DebugSession:
             case engine.ThreadExited():
                 out.event("thread", {"reason": "exited", "threadId": event.thread_id})
             case engine.Output():
-                ob: dict[str, Any] = {"category": event.category, "output": event.text}
+                # Logpoint messages and condition errors carry program values: redacted.
+                text = self.redactor.redact_text(event.text)
+                ob: dict[str, Any] = {"category": event.category, "output": text}
                 if event.path:
                     ob["source"] = _source(event.path)
                 if event.line:
@@ -466,6 +468,11 @@ def configuration_done(s: DebugSession, r: Request) -> None:
 @TABLE.command("disconnect", kind="control", capabilities=("supportTerminateDebuggee",))
 def disconnect(s: DebugSession, r: Request) -> None:
     s.terminate_requested = bool(r.arguments.get("terminateDebuggee", False))
+    if s.terminate_requested and s.options.runs_program:
+        # A launched program that is to end: the adapter kills it once this is answered.
+        # Nothing resumes meanwhile, so no more of the program runs.
+        s.disconnected.set()
+        return
     # Leave the program running without us: no breakpoints, nobody stopped.
     s.invalidate()
     s.debugger.set_exception_filters([])
@@ -503,13 +510,43 @@ def set_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
                 line=arg(item, "line", int, command=f"{cmd}: breakpoints[{i}]"),
                 condition=item.get("condition") or None,
                 hit_condition=item.get("hitCondition") or None,
-                log_message=item.get("logMessage") or None,
+                log_message=_redact_log_message(s, item.get("logMessage") or None),
             )
         )
     path = os.path.abspath(path)
     s.breakpoint_paths.add(path)
     statuses = s.debugger.set_source_breakpoints(path, specs)
     return {"breakpoints": [_breakpoint(st) for st in statuses]}
+
+
+def _redact_log_message(s: DebugSession, message: str | None) -> str | None:
+    """A logpoint's `{expression}` that names or could derive a secret is replaced by the
+    literal text [REDACTED] before the engine ever compiles it: its value is never computed."""
+    if not message or not s.redactor.enabled:
+        return message
+    out: list[str] = []
+    i = 0
+    while i < len(message):
+        ch = message[i]
+        if message.startswith(("{{", "}}"), i):
+            out.append(message[i : i + 2])
+            i += 2
+            continue
+        if ch == "{":
+            end = message.find("}", i + 1)
+            if end == -1:
+                out.append(message[i:])
+                break
+            expr = message[i + 1 : end]
+            if s.redactor.names_sensitive(expr) or s.redactor.taint_check(expr) is not None:
+                out.append("[REDACTED]")
+            else:
+                out.append(message[i : end + 1])
+            i = end + 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 @TABLE.command("setFunctionBreakpoints", capabilities=("supportsFunctionBreakpoints",))
