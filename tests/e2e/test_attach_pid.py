@@ -39,7 +39,8 @@ def line(marker: str) -> int:
 # Where a pause can find the main thread: every user line of its loop and of `work`.
 MAIN_LINES = {line(m) for m in ("loop", "rounds", "call-work", "query", "mode-check", "sleepy")}
 WORK_LINES = {line(m) for m in ("work-total", "work-label", "work-return")}
-WORKER_LINES = {"tick": {line("tick")}, "spin": {line("spin")}}
+# a pause lands on the next line the thread runs: the loop test or its body
+WORKER_LINES = {"tick": {line("tick")}, "spin": {line("spin") - 1, line("spin")}}
 
 
 @dataclass

@@ -42,7 +42,7 @@ from dap_server.adapter.launcher import (
 )
 from dap_server.adapter.paths import PathMapper
 from dap_server.auth import check_token, generate_token
-from dap_server.debuggee.session import TABLE as DEBUGGEE_TABLE
+from dap_server.debuggee.commands import TABLE as DEBUGGEE_TABLE
 from dap_server.protocol.models import REQUESTS, EmptyArguments
 from dap_server.protocol.validation import MessageValidationError, validate_request
 from dap_server.transcript import Transcript

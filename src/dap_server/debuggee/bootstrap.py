@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 
 from dap_server.auth import check_bind_address, generate_token, peer_uid, write_token_file
 from dap_server.debuggee.access import AccessGate, GatedTable
+from dap_server.debuggee.commands import TABLE
+from dap_server.debuggee.commands.lifecycle import disconnect as detach_session
 from dap_server.debuggee.dispatch import CancelToken, Request
 from dap_server.debuggee.runner import DebuggeeHost
 from dap_server.debuggee.server import Connection
-from dap_server.debuggee.session import TABLE, LaunchOptions
-from dap_server.debuggee.session import disconnect as detach_session
+from dap_server.debuggee.session import LaunchOptions
 from dap_server.state.audit import AuditLog
 from dap_server.transcript import Transcript
 from dap_server.wire.sync_stream import MessageSocket, TcpListener, connect_tcp, listen_tcp

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 import engine
+from dap_server.debuggee.commands import TABLE
 from dap_server.debuggee.server import Connection, Outbox
-from dap_server.debuggee.session import TABLE, DebugSession, LaunchOptions
+from dap_server.debuggee.session import DebugSession, LaunchOptions
 from dap_server.transcript import Transcript
 from dap_server.wire.sync_stream import MessageSocket, connect_tcp
 
@@ -328,6 +329,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.de
         _tee_output(connection.outbox)
     code = run_target(a.target, host.debugger)
     finished.set()
+    connection.quiesce(1.0)
     connection.outbox.event("exited", {"exitCode": code})
     connection.outbox.event("terminated")
     host.debugger.close()

@@ -115,6 +115,9 @@ class Connection:
         self._in_flight: dict[CancelToken, tuple[int, str]] = {}
         self._in_flight_lock = threading.Lock()
         self.done = threading.Event()
+        # Requests being handled right now, so the program's end can wait for their answers.
+        self._active = 0
+        self._idle = threading.Condition()
         # DAP's `cancel` request reaches the requests in flight through the session.
         session.cancel_request = self.cancel_inspections
 
@@ -212,7 +215,24 @@ class Connection:
                 with self._in_flight_lock:
                     self._in_flight.pop(request.cancel, None)
 
+    def quiesce(self, timeout: float) -> bool:
+        """Waits (at most `timeout`) until no request is being handled: the program has ended
+        and the process is about to, but a request answered a moment ago (the `continue` that
+        let it finish) still gets its response and its audit record."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._active == 0, timeout)
+
     def _run(self, entry: Command, request: Request) -> None:
+        with self._idle:
+            self._active += 1
+        try:
+            self._handle(entry, request)
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+
+    def _handle(self, entry: Command, request: Request) -> None:
         session = self._session
         try:
             request.cancel.check()

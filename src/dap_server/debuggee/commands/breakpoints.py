@@ -1,0 +1,128 @@
+"""Line, function and exception breakpoints, and where a line can stop."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import engine
+from dap_server.debuggee.commands import EXCEPTION_FILTERS, TABLE
+from dap_server.debuggee.dispatch import Request, RequestError, arg
+from dap_server.debuggee.session import (
+    DebugSession,
+    _breakpoint,
+)
+
+
+@TABLE.command(
+    "setBreakpoints",
+    capabilities=(
+        "supportsConditionalBreakpoints",
+        "supportsHitConditionalBreakpoints",
+        "supportsLogPoints",
+    ),
+)
+def set_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    path = arg(r.arguments, "source.path", str, command=cmd)
+    raw = arg(r.arguments, "breakpoints", list, command=cmd, default=None)
+    if raw is None:
+        raw = [{"line": line} for line in arg(r.arguments, "lines", list, command=cmd, default=[])]
+    specs = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise RequestError(f"{cmd}: arguments.breakpoints[{i}] must be an object")
+        specs.append(
+            engine.SourceBreakpointSpec(
+                line=arg(item, "line", int, command=f"{cmd}: breakpoints[{i}]"),
+                condition=item.get("condition") or None,
+                hit_condition=item.get("hitCondition") or None,
+                log_message=_redact_log_message(s, item.get("logMessage") or None),
+            )
+        )
+    path = os.path.abspath(path)
+    s.breakpoint_paths.add(path)
+    statuses = s.debugger.set_source_breakpoints(path, specs)
+    return {"breakpoints": [_breakpoint(st) for st in statuses]}
+
+
+def _redact_log_message(s: DebugSession, message: str | None) -> str | None:
+    """A logpoint's `{expression}` that names or could derive a secret is replaced by the
+    literal text [REDACTED] before the engine ever compiles it: its value is never computed."""
+    if not message or not s.redactor.enabled:
+        return message
+    out: list[str] = []
+    i = 0
+    while i < len(message):
+        ch = message[i]
+        if message.startswith(("{{", "}}"), i):
+            out.append(message[i : i + 2])
+            i += 2
+            continue
+        if ch == "{":
+            end = message.find("}", i + 1)
+            if end == -1:
+                out.append(message[i:])
+                break
+            expr = message[i + 1 : end]
+            if s.redactor.names_sensitive(expr) or s.redactor.taint_check(expr) is not None:
+                out.append("[REDACTED]")
+            else:
+                out.append(message[i : end + 1])
+            i = end + 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+@TABLE.command("setFunctionBreakpoints", capabilities=("supportsFunctionBreakpoints",))
+def set_function_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    raw = arg(r.arguments, "breakpoints", list, command=cmd)
+    specs = [
+        engine.FunctionBreakpointSpec(
+            name=arg(item, "name", str, command=f"{cmd}: breakpoints[{i}]"),
+            condition=item.get("condition") or None,
+            hit_condition=item.get("hitCondition") or None,
+        )
+        for i, item in enumerate(raw)
+    ]
+    return {"breakpoints": [_breakpoint(st) for st in s.debugger.set_function_breakpoints(specs)]}
+
+
+@TABLE.command("setExceptionBreakpoints", capabilities=("supportsExceptionFilterOptions",))
+def set_exception_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    known = {f["filter"] for f in EXCEPTION_FILTERS}
+    specs: list[engine.ExceptionFilterSpec] = []
+    for name in arg(r.arguments, "filters", list, command=cmd):
+        if name not in known:
+            raise RequestError(
+                f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})"
+            )
+        specs.append(engine.ExceptionFilterSpec(filter=name))
+    for i, option in enumerate(arg(r.arguments, "filterOptions", list, command=cmd, default=[])):
+        name = arg(option, "filterId", str, command=f"{cmd}: filterOptions[{i}]")
+        if name not in known:
+            raise RequestError(
+                f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})"
+            )
+        specs.append(
+            engine.ExceptionFilterSpec(filter=name, condition=option.get("condition") or None)
+        )
+    s.debugger.set_exception_filters(specs)
+    return {"breakpoints": [{"verified": True} for _ in specs]}
+
+
+@TABLE.command("breakpointLocations", capabilities=("supportsBreakpointLocationsRequest",))
+def breakpoint_locations(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    path = arg(r.arguments, "source.path", str, command=cmd)
+    line = arg(r.arguments, "line", int, command=cmd)
+    end_line = arg(r.arguments, "endLine", int, command=cmd, default=None)
+    lines = s.debugger.breakpoint_locations(os.path.abspath(path), line, end_line)
+    return {"breakpoints": [{"line": n} for n in lines]}
+
+
+# --- threads and run control ----------------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""What a stopped program looks like: stack, scopes, variables, exceptions, sources."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+from dap_server.debuggee.commands import TABLE
+from dap_server.debuggee.dispatch import Request, RequestError, arg
+from dap_server.debuggee.session import (
+    _LAUNCHER_FILES,
+    _OWN_DIRS,
+    DebugSession,
+    _source,
+)
+from dap_server.state.variables import InvalidReferenceError
+
+
+@TABLE.command("stackTrace", kind="inspection", capabilities=("supportsDelayedStackTraceLoading",))
+def stack_trace(s: DebugSession, r: Request) -> dict[str, Any]:
+    thread_id = s.stopped_thread(r.arguments, r.command)
+    frames = [
+        f for f in s.debugger.frames(thread_id) if f.f_code.co_filename not in _LAUNCHER_FILES
+    ]
+    start = arg(r.arguments, "startFrame", int, command=r.command, default=0)
+    levels = arg(r.arguments, "levels", int, command=r.command, default=0)
+    chosen = frames[start : start + levels] if levels > 0 else frames[start:]
+    out = []
+    for frame in chosen:
+        code = frame.f_code
+        entry: dict[str, Any] = {
+            "id": s.frame_id(thread_id, frame),
+            "name": code.co_qualname,
+            "line": frame.f_lineno or code.co_firstlineno,
+            "column": 1,
+        }
+        path = code.co_filename
+        if os.path.isabs(path) and os.path.exists(path):
+            entry["source"] = _source(path)
+        out.append(entry)
+    return {"stackFrames": out, "totalFrames": len(frames)}
+
+
+@TABLE.command("scopes", kind="inspection")
+def scopes(s: DebugSession, r: Request) -> dict[str, Any]:
+    ref = s.frame(arg(r.arguments, "frameId", int, command=r.command), r.command)
+    s.focus_thread = ref.thread_id
+    is_top = s.debugger.frames(ref.thread_id)[:1] == [ref.frame]
+    exception = s.debugger.exception(ref.thread_id) if is_top else None
+    kwargs: dict[str, Any] = {"exception": exception}
+    if is_top and s.options.show_return_value:
+        has_value, value = s.debugger.return_value(ref.thread_id)
+        if has_value:
+            kwargs["return_value"] = value
+            kwargs["return_name"] = s.step_origin.get(ref.thread_id) or None
+    s.focus_frame = ref
+    return {"scopes": s.variables.scopes(ref.frame, s.locals_of(ref), **kwargs)}
+
+
+@TABLE.command("variables", kind="inspection")
+def variables(s: DebugSession, r: Request) -> dict[str, Any]:
+    cmd = r.command
+    ref = arg(r.arguments, "variablesReference", int, command=cmd)
+    filter_ = arg(r.arguments, "filter", str, command=cmd, default=None)
+    if filter_ not in (None, "indexed", "named"):
+        raise RequestError(f"{cmd}: arguments.filter must be 'indexed' or 'named', not {filter_!r}")
+    start = arg(r.arguments, "start", int, command=cmd, default=None)
+    count = arg(r.arguments, "count", int, command=cmd, default=None)
+    fmt = arg(r.arguments, "format", dict, command=cmd, default=None)
+    try:
+        return {"variables": s.variables.variables(ref, filter_, start, count, fmt)}
+    except InvalidReferenceError as exc:
+        raise RequestError(f"{cmd}: {exc}") from None
+
+
+# --- exceptions -------------------------------------------------------------------------------------
+
+
+def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> dict[str, Any]:
+    """DAP ExceptionDetails, chained causes included; redacted on the way out."""
+
+    cls = type(exc)
+    message = s.presenter.redact(s.describe_exception(exc))
+    details: dict[str, Any] = {
+        "message": message,
+        "typeName": cls.__qualname__,
+        "fullTypeName": f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__module__ != "builtins"
+        else cls.__qualname__,
+        "evaluateName": "__exception__",
+        "stackTrace": s.presenter.redact("".join(traceback.format_tb(exc.__traceback__))),
+    }
+    if depth < 8:
+        inner: list[dict[str, Any]] = []
+        chained = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+        if chained is not None:
+            inner.append(_exception_details(s, chained, depth + 1))
+        if isinstance(exc, BaseExceptionGroup):
+            inner.extend(_exception_details(s, e, depth + 1) for e in exc.exceptions[:20])
+        if inner:
+            details["innerException"] = inner
+    return details
+
+
+@TABLE.command("exceptionInfo", kind="inspection", capabilities=("supportsExceptionInfoRequest",))
+def exception_info(s: DebugSession, r: Request) -> dict[str, Any]:
+    thread_id = s.stopped_thread(r.arguments, r.command)
+    exc = s.debugger.exception(thread_id)
+    if exc is None:
+        raise RequestError(f"{r.command}: thread {thread_id} did not stop on an exception")
+    s.focus_thread = thread_id
+    details = _exception_details(s, exc)
+    return {
+        "exceptionId": details["fullTypeName"],
+        "description": details["message"],
+        "breakMode": "unhandled"
+        if s.stop_descriptions.get(thread_id) == "Uncaught exception"
+        else "always",
+        "details": details,
+    }
+
+
+# --- navigation ------------------------------------------------------------------------------------
+
+
+@TABLE.command("source", kind="inspection")
+def source(s: DebugSession, r: Request) -> dict[str, Any]:
+    path = arg(r.arguments, "source.path", str, command=r.command, default=None)
+    if path is None:
+        raise RequestError(f"{r.command}: only sources with a path can be shown")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return {"content": f.read(), "mimeType": "text/x-python"}
+    except OSError as exc:
+        raise RequestError(f"{r.command}: cannot read {path}: {exc.strerror}") from None
+
+
+@TABLE.command("loadedSources", capabilities=("supportsLoadedSourcesRequest",))
+def loaded_sources(s: DebugSession, r: Request) -> dict[str, Any]:
+    paths = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py") and not path.startswith(_OWN_DIRS):
+            paths.add(os.path.abspath(path))
+    return {"sources": [_source(p) for p in sorted(paths)]}
+
+
+@TABLE.command("modules", capabilities=("supportsModulesRequest",))
+def modules(s: DebugSession, r: Request) -> dict[str, Any]:
+    start = arg(r.arguments, "startModule", int, command=r.command, default=0)
+    count = arg(r.arguments, "moduleCount", int, command=r.command, default=0)
+    names = sorted(n for n, m in list(sys.modules.items()) if m is not None)
+    chosen = names[start : start + count] if count else names[start:]
+    out = []
+    for name in chosen:
+        module = sys.modules.get(name)
+        entry: dict[str, Any] = {"id": name, "name": name}
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            entry["path"] = path
+        out.append(entry)
+    return {"modules": out, "totalModules": len(names)}
+
+
+# --- evaluation ------------------------------------------------------------------------------------
