@@ -25,7 +25,12 @@ def _modules_after(statement: str) -> set[str]:
 def test_the_debuggee_imports_only_the_standard_library() -> None:
     loaded = _modules_after("import dap_server.debuggee.runner, dap_server.debuggee.bootstrap")
     assert "engine" in loaded and "dap_server.debuggee.commands" in loaded
-    third_party = {m.split(".")[0] for m in loaded} & {"pydantic", "anyio", "pydantic_core", "typing_extensions"}
+    third_party = {m.split(".")[0] for m in loaded} & {
+        "pydantic",
+        "anyio",
+        "pydantic_core",
+        "typing_extensions",
+    }
     assert third_party == set()
 
 
@@ -38,6 +43,8 @@ def test_the_engine_never_imports_dap_server() -> None:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            assert not any(n.split(".")[0] == "dap_server" for n in names), f"{path.name} imports {names}"
+            assert not any(n.split(".")[0] == "dap_server" for n in names), (
+                f"{path.name} imports {names}"
+            )
     loaded = _modules_after("import engine")
     assert not any(m.split(".")[0] == "dap_server" for m in loaded)

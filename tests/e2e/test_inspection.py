@@ -221,3 +221,42 @@ def test_show_return_value_off_and_custom_sensitive_patterns(client: DapClient) 
     local_vars = client.locals(client.stack(tid)[0]["id"])
     assert local_vars["db_password"]["value"] == "[REDACTED]"
     assert local_vars["items"]["value"] == "[1, 2, 3]"
+
+
+def test_source_of_code_without_a_file(client: DapClient) -> None:
+    prog = program("no_file.py")
+    client.launch(prog, breakpoints={prog: [line_of(prog, "call-generated")]})
+    tid = client.wait_event("stopped")["threadId"]
+    client.request("stepIn", {"threadId": tid})
+    client.wait_event("stopped")
+    top = client.stack(tid)[0]
+    assert (top["name"], top["line"], top["source"]["name"]) == ("made_here", 2, "<generated>")
+    ref = top["source"]["sourceReference"]
+    message = client.request_error(
+        "source", {"source": {"sourceReference": ref}, "sourceReference": ref}
+    )
+    assert message == (
+        "source: the source of <generated> is not available: Python keeps no copy of code "
+        "compiled from a string (exec, eval, compile)"
+    )
+    client.request("stepOut", {"threadId": tid})
+    client.wait_event("stopped")
+    assert client.stack(tid)[0]["line"] == line_of(prog, "call-cell")
+    client.request("stepIn", {"threadId": tid})
+    client.wait_event("stopped")
+    top = client.stack(tid)[0]
+    assert top["source"]["name"] == "<cell-1>"
+    ref = top["source"]["sourceReference"]
+    body = client.request("source", {"source": {"sourceReference": ref}, "sourceReference": ref})
+    assert body["content"] == "def made_here(x):\n    y = x + 1\n    return y\n"
+
+
+def test_loaded_sources_and_modules(client: DapClient) -> None:
+    _, frames = stop_at(client, "print")
+    sources = [s["path"] for s in client.request("loadedSources")["sources"]]
+    assert PROG in sources
+    assert not any("/dap_server/" in p or "/engine/" in p for p in sources)
+    body = client.request("modules", {"startModule": 0, "moduleCount": 0})
+    names = [m["name"] for m in body["modules"]]
+    assert "__main__" in names and "threading" in names
+    assert body["totalModules"] == len(names)

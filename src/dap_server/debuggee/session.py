@@ -85,6 +85,10 @@ class DebugSession:
         self.cancel_request: Any = lambda seq: False
         # the frame whose scopes were last asked for: setVariable assigns in it
         self.focus_frame: FrameRef | None = None
+        # Code without a file (exec'd strings, zip imports, frozen modules) gets a stable
+        # sourceReference: id -> (co_filename, the module globals its loader is found in)
+        self.source_refs: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._source_ids: dict[str, int] = {}
         self.redactor = Redactor()
         self.presenter = Presenter(
             UserCall(self.run_user_code, (engine.EvaluationTimeout,)), self.redactor
@@ -261,6 +265,15 @@ class DebugSession:
         if result.error is not None:
             return f"{type(exc).__qualname__}: <str() failed: {result.error}>"
         return str(result.value)
+
+    def source_reference(self, filename: str, module_globals: dict[str, Any]) -> int:
+        with self._state_lock:
+            ref = self._source_ids.get(filename)
+            if ref is None:
+                ref = len(self._source_ids) + 1
+                self._source_ids[filename] = ref
+                self.source_refs[ref] = (filename, module_globals)
+            return ref
 
     def locals_of(self, ref: FrameRef) -> Any:
         """The frame's locals, snapshotted once per stop (3.12's f_locals re-snapshots and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import os
 import sys
 import traceback
@@ -39,6 +40,12 @@ def stack_trace(s: DebugSession, r: Request) -> dict[str, Any]:
         path = code.co_filename
         if os.path.isabs(path) and os.path.exists(path):
             entry["source"] = _source(path)
+        else:
+            # No file to open: the client asks for the text with a `source` request.
+            entry["source"] = {
+                "name": path,
+                "sourceReference": s.source_reference(path, frame.f_globals),
+            }
         out.append(entry)
     return {"stackFrames": out, "totalFrames": len(frames)}
 
@@ -127,14 +134,30 @@ def exception_info(s: DebugSession, r: Request) -> dict[str, Any]:
 
 @TABLE.command("source", kind="inspection")
 def source(s: DebugSession, r: Request) -> dict[str, Any]:
-    path = arg(r.arguments, "source.path", str, command=r.command, default=None)
-    if path is None:
-        raise RequestError(f"{r.command}: only sources with a path can be shown")
+    cmd = r.command
+    ref = arg(r.arguments, "source.sourceReference", int, command=cmd, default=0) or arg(
+        r.arguments, "sourceReference", int, command=cmd, default=0
+    )
+    if ref:
+        known = s.source_refs.get(ref)
+        if known is None:
+            raise RequestError(f"{cmd}: sourceReference {ref} is unknown")
+        filename, module_globals = known
+        # linecache finds text through the module's loader (zip imports, frozen modules,
+        # notebooks that register their cells); nothing keeps the text of an exec'd string.
+        lines = linecache.getlines(filename, module_globals)
+        if not lines:
+            raise RequestError(
+                f"{cmd}: the source of {filename} is not available: Python keeps no copy of "
+                "code compiled from a string (exec, eval, compile)"
+            )
+        return {"content": "".join(lines), "mimeType": "text/x-python"}
+    path = arg(r.arguments, "source.path", str, command=cmd)
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return {"content": f.read(), "mimeType": "text/x-python"}
     except OSError as exc:
-        raise RequestError(f"{r.command}: cannot read {path}: {exc.strerror}") from None
+        raise RequestError(f"{cmd}: cannot read {path}: {exc.strerror}") from None
 
 
 @TABLE.command("loadedSources", capabilities=("supportsLoadedSourcesRequest",))
