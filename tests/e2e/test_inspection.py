@@ -252,7 +252,7 @@ def test_source_of_code_without_a_file(client: DapClient) -> None:
 
 
 def test_loaded_sources_and_modules(client: DapClient) -> None:
-    _, frames = stop_at(client, "print")
+    stop_at(client, "print")
     sources = [s["path"] for s in client.request("loadedSources")["sources"]]
     assert PROG in sources
     assert not any("/dap_server/" in p or "/engine/" in p for p in sources)
