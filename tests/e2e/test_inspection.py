@@ -260,3 +260,36 @@ def test_loaded_sources_and_modules(client: DapClient) -> None:
     names = [m["name"] for m in body["modules"]]
     assert "__main__" in names and "threading" in names
     assert body["totalModules"] == len(names)
+
+
+def test_coroutines_generators_and_top_level_await(client: DapClient) -> None:
+    prog = program("asyncy.py")
+    client.launch(prog, breakpoints={prog: [line_of(prog, "in-coroutine")]})
+    tid = client.wait_event("stopped")["threadId"]
+    frame = client.stack(tid)[0]
+    assert (frame["name"], frame["line"]) == ("fetch", line_of(prog, "in-coroutine"))
+    local_vars = client.locals(frame["id"])
+    assert local_vars["n"]["value"] == "1"
+    assert local_vars["gen"]["type"] == "generator"
+    assert "GEN_SUSPENDED" in local_vars["gen"]["value"]
+    result = client.request(
+        "evaluate",
+        {
+            "expression": "await asyncio.sleep(0, result=n * 10)",
+            "frameId": frame["id"],
+            "context": "repl",
+        },
+    )
+    assert result["result"] == "10"
+    # stepping over an await stays in the same coroutine, not the event loop
+    client.request("setBreakpoints", {"source": {"path": prog}, "breakpoints": []})
+    client.request("next", {"threadId": tid})
+    client.wait_event("stopped")
+    client.request("next", {"threadId": tid})
+    client.wait_event("stopped")
+    frame = client.stack(tid)[0]
+    assert (frame["name"], frame["line"]) == ("fetch", line_of(prog, "after-await"))
+    assert client.locals(frame["id"])["n"]["value"] == "1"  # the same coroutine, not fetch(2)
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    assert client.output("stdout") == "[4, 7]\n"
