@@ -361,6 +361,47 @@ class Debugger:
             _MON.free_tool_id(_TOOL)
         self._uninstall_thread_hooks()
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def after_fork_in_child(self) -> None:
+        """Call first thing in a process forked while this engine ran (`os.register_at_fork`).
+
+        Only the forking thread survives a fork. The lock is replaced (a thread that no longer
+        exists may have held it at the moment of the fork); every thread state, with its steps,
+        pause and held exception, is forgotten; the forking thread gets a fresh state under its
+        new native id (the child's pid for the main thread); hidden threads, all gone, are
+        forgotten. Breakpoints and exception filters stay: whoever debugs the child sets its own.
+        """
+        self._lock = threading.RLock()
+        current = threading.current_thread()
+        if current.native_id != threading.get_native_id():
+            # CPython (3.12, 3.13) leaves the parent's native id on the forking thread's Thread
+            # object; threads() would list the parent's thread id.
+            reset = getattr(current, "_set_native_id", None)
+            if reset is not None:
+                reset()
+        with self._lock:
+            if self._closed or not self._started:
+                return
+            ident = _get_ident()
+            old = self._threads.pop(ident, None)
+            for ts in list(self._threads.values()):
+                self._forget_thread(ts)
+            self._threads.clear()
+            if old is not None:
+                self._forget_thread(old)
+            self._held.clear()
+            hidden = ident in self._hidden
+            self._hidden = {ident} if hidden else set()
+            self._refresh_active()
+            if not hidden:
+                ts = _ThreadState(ident, threading.get_native_id(), current.name)
+                ts.announced = True
+                ts.hooked = old.hooked if old is not None else False
+                self._threads[ident] = ts
+
     def hide_current_thread(self) -> None:
         ident = _get_ident()
         with self._lock:

@@ -19,6 +19,7 @@ from dap_server.state import (
     VariableStore,
     WatchList,
 )
+from dap_server.state.redaction import Redactor
 
 from .helpers import FakeRedactor, ThreadRunner, frame_of, make_store
 
@@ -308,3 +309,133 @@ def test_console_in_safe_mode_refuses_statements_and_await() -> None:
     assert ev.evaluate("x + 1", frame, snap, "repl")["result"] == "2"
     assert ran == ["x + 1"]
     assert snap == {"x": 1}
+
+
+# --- secrets in results outside the console ------------------------------------------------
+
+SECRET = "hunter2secret"
+
+
+class Holder:
+    def __init__(self, password: str) -> None:
+        self.password = password
+
+    @property
+    def label(self) -> str:
+        return f"label {self.password}"
+
+
+def secret_frame() -> tuple[types.FrameType, dict[str, object]]:
+    return frame_of(password=SECRET, obj=Holder(SECRET), n=7)
+
+
+@pytest.mark.parametrize("context", ["clipboard", "variables", "watch", "hover"])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "str(password)",
+        "getattr(obj, 'pass' + 'word')",
+        "password[2:8]",  # a 4+ character piece of the value
+        "{password: 1}",  # as a key
+        "[obj.label]",
+        "password.upper().lower()",
+    ],
+)
+def test_results_containing_a_secret_are_hidden_outside_the_console(
+    context: str, expression: str
+) -> None:
+    ev, _, _ = make(redactor=Redactor())
+    frame, snap = secret_frame()
+    body = ev.evaluate(expression, frame, snap, context)
+    assert (body["result"], body["variablesReference"]) == ("[REDACTED]", 0)
+
+
+def test_the_console_still_shows_a_derived_secret() -> None:
+    # By design (README, safety): the console runs arbitrary code, it could copy it anyway.
+    ev, _, _ = make(redactor=Redactor())
+    frame, snap = secret_frame()
+    assert ev.evaluate("str(password)", frame, snap, "repl")["result"] == f"'{SECRET}'"
+    assert ev.evaluate("password", frame, snap, "repl")["result"] == "[REDACTED]"  # by name
+
+
+def test_harmless_results_and_short_pieces_are_shown() -> None:
+    ev, _, _ = make(redactor=Redactor())
+    frame, snap = secret_frame()
+    assert ev.evaluate("n * 6", frame, snap, "clipboard")["result"] == "42"
+    # Fewer than 4 characters are not recognisable (documented in SensitiveValues).
+    assert ev.evaluate("str(password)[:3]", frame, snap, "clipboard")["result"] == "'hun'"
+    # Redaction switched off: nothing is scrubbed.
+    off = Redactor()
+    off.enabled = False
+    ev_off, _, _ = make(redactor=off)
+    assert ev_off.evaluate("str(password)", frame, snap, "clipboard")["result"] == f"'{SECRET}'"
+
+
+def test_error_message_carrying_a_secret_is_hidden() -> None:
+    ev, _, _ = make(redactor=Redactor())
+    frame, snap = secret_frame()
+    with pytest.raises(EvaluationError) as info:
+        ev.evaluate("int(password)", frame, snap, "variables")
+    assert str(info.value) == "[REDACTED]"
+    with pytest.raises(EvaluationError, match=SECRET):
+        ev.evaluate("int(password)", frame, snap, "repl")
+
+
+def test_children_of_a_result_are_scrubbed_too() -> None:
+    ev, store, _ = make(redactor=Redactor())
+    frame, snap = secret_frame()
+    # The preview stops at 100 items, so the text is clean; item 150 is the secret.
+    body = ev.evaluate("list(range(150)) + [str(password)]", frame, snap, "variables")
+    assert body["result"].endswith(", ...] (151 items)")
+    ref = body["variablesReference"]
+    assert ref and body["indexedVariables"] == 151
+    assert [
+        (c["name"], c["value"], c["variablesReference"])
+        for c in store.variables(ref, start=149, count=2)
+    ] == [("149", "149", 0), ("150", "[REDACTED]", 0)]
+    # Range groups (a client without paging) and lazy properties inherit the scrubbing.
+    store.supports_paging = False
+    store.range_size = 100
+    body = ev.evaluate("[obj] * 150", frame, snap, "variables")
+    groups = store.variables(body["variablesReference"])
+    assert [g["name"] for g in groups] == ["[0..99]", "[100..149]"]
+    first = store.variables(groups[0]["variablesReference"])[0]
+    members = {v["name"]: v for v in store.variables(first["variablesReference"])}
+    assert members["password"]["value"] == "[REDACTED]"  # by name, as everywhere
+    (label,) = store.variables(members["label"]["variablesReference"])
+    assert (label["name"], label["value"]) == ("label", "[REDACTED]")
+
+
+def test_a_value_listed_plainly_and_as_an_evaluation_result_are_separate_nodes() -> None:
+    ev, store, _ = make(redactor=Redactor())
+    frame, snap = secret_frame()
+    items = ["a", SECRET.upper()]  # not a secret by value (case differs), shown in Locals
+    snap["items"] = items
+    plain = store.register(items, "items")
+    body = ev.evaluate("items", frame, snap, "variables")
+    assert body["variablesReference"] not in (0, plain)
+
+
+def test_structured_results_naming_keys_a_secret_contains_are_shown() -> None:
+    # "user" and "token" are pieces of the secret, but also names the Variables view shows
+    # anyway: a result mentioning them is not hidden, while the secret's own pieces still are.
+    ev, _, _ = make(redactor=Redactor())
+    users = [{"user": "ada", "token": "user-token-ada-1111"}]
+    frame, snap = frame_of(users=users)
+    assert ev.evaluate("users", frame, snap, "clipboard")["result"] == (
+        "[{'user': 'ada', 'token': [REDACTED]}]"
+    )
+    assert ev.evaluate("users[0]['to' + 'ken']", frame, snap, "clipboard")["result"] == (
+        "[REDACTED]"
+    )
+    assert ev.evaluate("users[0]['to' + 'ken'][-7:]", frame, snap, "clipboard")["result"] == (
+        "[REDACTED]"
+    )
+
+
+def test_a_secret_after_a_huge_container_is_still_found() -> None:
+    # The walk for sensitive values is breadth first and bounded by its budget: a million-item
+    # list earlier in the namespace does not use it all up before `password` is looked at.
+    ev, _, _ = make(redactor=Redactor())
+    frame, snap = frame_of(big=list(range(1_000_000)), deep=[[[["x"] * 50_000]]], password=SECRET)
+    assert ev.evaluate("str(password)", frame, snap, "clipboard")["result"] == "[REDACTED]"

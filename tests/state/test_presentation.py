@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import dataclasses
 import decimal
@@ -9,7 +10,6 @@ import enum
 import re
 import sys
 import threading
-import types
 import typing
 from collections.abc import Generator, Iterator
 
@@ -413,43 +413,6 @@ def test_exception_message_str_is_user_code_run_by_runner() -> None:
     assert p.render(Raiser()) == "<repr failed: BadStr: <exception str() failed>>"
 
 
-def test_fake_numpy_is_recognised_only_when_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("numpy")
-
-    class ndarray:
-        __module__ = "numpy"
-        shape = (3, 2)
-        dtype = "float64"
-
-        def __repr__(self) -> str:
-            raise AssertionError("numpy repr must not be called")
-
-    fake.ndarray = ndarray  # type: ignore[attr-defined]
-    p = Presenter(UserCall(direct_runner))
-    arr = ndarray()
-    assert p.render(arr) == "<repr failed: AssertionError: numpy repr must not be called>"
-    monkeypatch.setitem(sys.modules, "numpy", fake)
-    assert p.render(arr) == "ndarray(shape=(3, 2), dtype=float64)"
-
-
-def test_fake_pandas_dataframe(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("pandas")
-
-    class DataFrame:
-        __module__ = "pandas"
-        shape = (1000, 3)
-        columns = ("a", "b", "c")
-
-        def __repr__(self) -> str:
-            raise AssertionError("pandas repr must not be called")
-
-    fake.DataFrame = DataFrame  # type: ignore[attr-defined]
-    fake.Series = type("Series", (), {"__module__": "pandas"})  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pandas", fake)
-    p = Presenter(UserCall(direct_runner))
-    assert p.render(DataFrame()) == "DataFrame(shape=(1000, 3), columns=['a', 'b', 'c'])"
-
-
 def test_datetime_goes_through_the_runner() -> None:
     import datetime
 
@@ -475,3 +438,91 @@ def test_exception_message_naming_its_own_class_is_not_prefixed_twice() -> None:
     assert describe_exception(Violation("refused")) == "Violation: refused"
     assert describe_exception(ValueError("x")) == "ValueError: x"
     assert describe_exception(ValueError()) == "ValueError"
+
+
+# --- the kinds a debugpy user knows from Python's own repr, with exact strings -------------
+
+
+def test_dict_views_exact_and_cut(p: Presenter) -> None:
+    d = {i: -i for i in range(150)}
+    keys = ", ".join(str(i) for i in range(100))
+    assert render(p, d.keys()) == f"dict_keys([{keys}, ...]) (150 items)"
+    items = ", ".join(f"({i}, {-i})" for i in range(3))
+    assert render(p, {i: -i for i in range(3)}.items()) == f"dict_items([{items}])"
+    assert render(p, {"a": [1]}.values()) == "dict_values([[1]])"
+    # Inside a container: cut without the count, like other nested previews.
+    assert render(p, [d.values()]).endswith(", -99, ...])]")
+
+
+def test_memoryview_shapes_and_released(p: Presenter) -> None:
+    grid = memoryview(bytearray(b"abcdef")).cast("B", (2, 3))
+    assert render(p, grid) == "<memoryview: format 'B', shape (2, 3), nbytes 6>"
+    ints = memoryview(bytearray(8)).cast("i")
+    assert render(p, ints) == "<memoryview: format 'i', shape (2,), nbytes 8>"
+    gone = memoryview(b"x")
+    gone.release()
+    assert render(p, gone) == "<released memoryview>"
+
+
+def test_coroutines_and_async_generators_with_state(p: Presenter) -> None:
+    async def fetch() -> int:
+        await asyncio.sleep(0)  # @suspend
+        return 1
+
+    async def stream() -> typing.AsyncIterator[int]:
+        yield 1
+
+    qual = "test_coroutines_and_async_generators_with_state.<locals>"
+    c = fetch()
+    assert render(p, c) == f"<coroutine object {qual}.fetch CORO_CREATED>"
+    c.send(None)  # runs to the first suspension point
+    line = fetch.__code__.co_firstlineno + 1
+    assert render(p, c) == f"<coroutine object {qual}.fetch CORO_SUSPENDED line {line}>"
+    c.close()
+    assert render(p, c) == f"<coroutine object {qual}.fetch CORO_CLOSED>"
+    a = stream()
+    assert render(p, a) == f"<async_generator object {qual}.stream AGEN_CREATED>"
+
+
+def test_exceptions_exact_like_python(p: Presenter) -> None:
+    class AppError(Exception):
+        def __init__(self, code: int) -> None:
+            super().__init__(f"code {code}")
+            self.code = code
+
+    # The class __name__, as Python's own repr (not the qualified name of a nested class).
+    assert render(p, AppError(3)) == "AppError('code 3')"
+    assert render(p, ValueError()) == "ValueError()"
+    assert render(p, OSError(2, "No such file")) == "FileNotFoundError(2, 'No such file')"
+    assert render(p, StopIteration(5)) == "StopIteration(5)"
+    group = BaseExceptionGroup("eg", [ValueError(1), KeyError("k")])
+    assert render(p, group) == "ExceptionGroup('eg', [ValueError(1), KeyError('k')])"
+
+
+def test_big_ints_and_long_bytes_exact(p: Presenter) -> None:
+    assert render(p, -(2**5000)) == (
+        "<int with about 1,506 decimal digits: -0x8000000000000000...>"
+    )
+    assert render(p, 2**3000 + 1, hex=True).startswith("<int with about 904 decimal digits")
+    assert render(p, 10**100) == str(10**100)
+    assert render(p, bytearray(b"x" * 600)) == ("bytearray(b'" + "x" * 500 + "'...) (600 bytes)")
+    assert render(p, [b"y" * 600]) == "[b'" + "y" * 500 + "'...]"
+    assert render(p, b"") == "b''"
+
+
+def test_count_of_a_cut_preview_follows_the_whole_value() -> None:
+    p = Presenter(UserCall(direct_runner), limits=Limits(items=2))
+    assert p.render(frozenset({1, 2, 3})).endswith(", ...}) (3 items)")
+    assert p.render(collections.deque([1, 2, 3], maxlen=5)) == (
+        "deque([1, 2, ...], maxlen=5) (3 items)"
+    )
+    assert p.render(collections.Counter({"a": 3, "b": 2, "c": 1})) == (
+        "Counter({'a': 3, 'b': 2, ...}) (3 items)"
+    )
+    assert p.render(collections.defaultdict(int, a=1, b=2, c=3)) == (
+        "defaultdict(<class 'int'>, {'a': 1, 'b': 2, ...}) (3 items)"
+    )
+    assert p.render(collections.OrderedDict(a=1, b=2, c=3)) == (
+        "OrderedDict({'a': 1, 'b': 2, ...}) (3 items)"
+    )
+    assert p.render({1: 1, 2: 2, 3: 3}.keys()) == "dict_keys([1, 2, ...]) (3 items)"

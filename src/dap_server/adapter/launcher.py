@@ -166,20 +166,32 @@ class DebuggeeProcess:
         return self.process.returncode is None
 
     def signal(self, sig: int) -> None:
-        if self.process.returncode is None:
-            try:
-                os.killpg(self.process.pid, sig)  # the whole group: children end too
-            except ProcessLookupError:
-                pass
+        """Signals the whole process group (the program and every child it started that did
+        not leave the group), even after the program itself has ended: its children outlive it
+        otherwise. Once the group is empty the group id is no one's, and nothing is sent."""
+        try:
+            os.killpg(self.process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def group_alive(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
 
     async def terminate(self, graceful_timeout: float) -> None:
-        """KeyboardInterrupt first, so `finally` blocks run; then kill the whole group."""
-        if self.process.returncode is not None:
+        """KeyboardInterrupt first, so `finally` blocks run; then kill the whole group: the
+        program's children get the same grace, and whatever is left then (a child that ignores
+        SIGINT, one stopped at a breakpoint) is killed."""
+        if self.process.returncode is not None and not self.group_alive():
             return
         self.signal(signal.SIGINT)
         with anyio.move_on_after(graceful_timeout):
             await self.process.wait()
-            return
+            while self.group_alive():
+                await anyio.sleep(0.05)  # no wait() for grandchildren: poll the group
         self.kill()
 
     def kill(self) -> None:

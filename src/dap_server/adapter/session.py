@@ -20,7 +20,7 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,6 +155,8 @@ class AdapterSession:
         self._swallow_initialized = False
         self._children: TcpMessageListener | None = None
         self._child_token = ""
+        # Announced children of the debuggee (subProcess): ended with a program in a terminal.
+        self._child_pids: set[int] = set()
         # Set by a disconnect that detaches: the program runs on without the debugger.
         self.detached = False
 
@@ -663,6 +665,14 @@ class AdapterSession:
             self.process.kill()
         elif self.debuggee_pid:
             _kill(self.debuggee_pid, signal.SIGKILL)
+        self.kill_children()
+
+    def kill_children(self) -> None:
+        """The debugged children this session announced: a program the editor started in a
+        terminal is not in a process group of ours, so its children are ended one by one
+        (children announced of a spawned program are in its group already)."""
+        for pid in self._child_pids:
+            _kill(pid, signal.SIGKILL)
 
     # -- child processes ---------------------------------------------------------------------------
 
@@ -709,6 +719,8 @@ class AdapterSession:
             except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
                 return
         pid = body.get("pid")
+        if isinstance(pid, int) and pid > 0:
+            self._child_pids.add(pid)
         if self.transcript:
             self.transcript.step(
                 f"child process {pid} (parent {body.get('ppid')}) announced; accepted={accepted}"
@@ -758,7 +770,7 @@ class AdapterSession:
     async def _shutdown(self) -> None:
         """The editor is gone or has disconnected: never leave the debuggee behind."""
         process = self.process
-        if process is not None and process.running and not self.detached:
+        if process is not None and not self.detached and (process.running or process.group_alive()):
             if self.transcript:
                 self.transcript.step(f"ending debuggee {process.pid}")
             process.kill()
@@ -771,6 +783,7 @@ class AdapterSession:
             and not self.detached
         ):
             _kill(self.debuggee_pid, signal.SIGKILL)  # launched in a terminal
+            self.kill_children()
         if self.debuggee is not None:
             await self.debuggee.aclose()
         if self._children is not None:
@@ -1050,7 +1063,7 @@ async def terminate(s: AdapterSession, request: dict[str, Any], args: dict[str, 
             s._tg.start_soon(process.terminate, timeout)
             return
         if s.debuggee_pid:
-            s._tg.start_soon(_terminate_pid, s.debuggee_pid, timeout)
+            s._tg.start_soon(_terminate_pid, s.debuggee_pid, timeout, sorted(s._child_pids))
             return
     if isinstance(s.config, AttachConfig) and s.debuggee is not None:
         await s.debuggee_request("disconnect", {"terminateDebuggee": True}, timeout=5)
@@ -1059,14 +1072,18 @@ async def terminate(s: AdapterSession, request: dict[str, Any], args: dict[str, 
     raise RequestFailed("terminate: no program is running")
 
 
-async def _terminate_pid(pid: int, timeout: float) -> None:
-    """A program the editor started (terminal): interrupt it, kill it if it lingers."""
-    _kill(pid, signal.SIGINT)
+async def _terminate_pid(pid: int, timeout: float, children: Sequence[int] = ()) -> None:
+    """A program the editor started (terminal): interrupt it and its announced children, kill
+    whichever lingers."""
+    pids = [pid, *children]
+    for p in pids:
+        _kill(p, signal.SIGINT)
     with anyio.move_on_after(timeout):
-        while _alive(pid):
-            await anyio.sleep(0.05)  # not our child: no wait() to block on, so poll
+        while any(_alive(p) for p in pids):
+            await anyio.sleep(0.05)  # not our children: no wait() to block on, so poll
         return
-    _kill(pid, signal.SIGKILL)
+    for p in pids:
+        _kill(p, signal.SIGKILL)
 
 
 def _alive(pid: int) -> bool:

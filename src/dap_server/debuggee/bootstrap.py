@@ -15,10 +15,14 @@ leaves the program running with no breakpoints, and the next client can attach l
 from __future__ import annotations
 
 import _thread
+import functools
 import os
+import socket
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, NoReturn
 
 from dap_server.auth import check_bind_address, generate_token, peer_uid, write_token_file
 from dap_server.debuggee.access import AccessGate, GatedTable
@@ -27,7 +31,7 @@ from dap_server.debuggee.commands.lifecycle import disconnect as detach_session
 from dap_server.debuggee.dispatch import CancelToken, Request
 from dap_server.debuggee.runner import DebuggeeHost
 from dap_server.debuggee.server import Connection
-from dap_server.debuggee.session import LaunchOptions
+from dap_server.debuggee.session import DebugSession, LaunchOptions
 from dap_server.state.audit import AuditLog
 from dap_server.transcript import Transcript
 from dap_server.wire.sync_stream import MessageSocket, TcpListener, connect_tcp, listen_tcp
@@ -467,43 +471,183 @@ def start_child(spec_json: str) -> None:
     import json
 
     argv = list(getattr(sys, "orig_argv", sys.argv))
+    spec = json.loads(spec_json)
+    if any("multiprocessing.forkserver" in arg for arg in argv) and hasattr(os, "register_at_fork"):
+        # The fork server itself is never debugged (it only forks, and a stop in it would
+        # block every process the program starts); each child it forks is, from its first
+        # moment on: the fork server is single-threaded, so the child can start the engine.
+        os.register_at_fork(after_in_child=lambda: _start_forkserver_child(spec))
+        return
     if any(helper in arg for arg in argv for helper in _HELPERS):
         return
-    spec = json.loads(spec_json)
-    timeout = float(spec.get("timeout", 10.0))
+    remember_child_spec(spec)
     listener = listen("127.0.0.1", 0, options=LaunchOptions(program=None, runs_program=False))
-    host_name, port = listener.address
-    notify = connect_tcp(spec["host"], int(spec["port"]), timeout=timeout)
+    _announce_and_wait(spec, listener, argv)
+
+
+def _start_forkserver_child(spec: dict[str, Any]) -> None:
     try:
-        notify.send(
-            {
-                "seq": 0,
-                "type": "event",
-                "event": "dap_server.child",
-                "body": {
-                    "token": spec.get("token", ""),
-                    "pid": os.getpid(),
-                    "ppid": os.getppid(),
-                    "host": host_name,
-                    "port": port,
-                    "childToken": listener.token,
-                    "argv": argv,
-                },
-            }
-        )
-        reply = notify.receive(timeout=timeout)
-    except (OSError, TimeoutError):
-        reply = None
-    finally:
-        notify.close()
+        remember_child_spec(spec)
+        listener = listen("127.0.0.1", 0, options=LaunchOptions(program=None, runs_program=False))
+        if _announce_and_wait(spec, listener, list(getattr(sys, "orig_argv", sys.argv))):
+            _report_os_exit()
+    except Exception as exc:  # never stop the child from running
+        sys.stderr.write(f"dap-server: could not debug child process {os.getpid()}: {exc!r}\n")
+
+
+def _announce_and_wait(spec: dict[str, Any], listener: Listener, argv: list[str]) -> bool:
+    """Tells the adapter where this child listens and waits (at most the spec's timeout) for
+    the editor to attach and configure; True if it did. Otherwise the listener is closed and
+    the child runs on undebugged."""
+    timeout = float(spec.get("timeout", 10.0))
+    host_name, port = listener.address
+    try:
+        notify = connect_tcp(spec["host"], int(spec["port"]), timeout=timeout)
+    except OSError:
+        notify = None  # the adapter is gone: nobody will attach
+    reply = None
+    if notify is not None:
+        try:
+            notify.send(
+                {
+                    "seq": 0,
+                    "type": "event",
+                    "event": "dap_server.child",
+                    "body": {
+                        "token": spec.get("token", ""),
+                        "pid": os.getpid(),
+                        "ppid": os.getppid(),
+                        "host": host_name,
+                        "port": port,
+                        "childToken": listener.token,
+                        "argv": argv,
+                    },
+                }
+            )
+            reply = notify.receive(timeout=timeout)
+        except (OSError, TimeoutError):
+            reply = None
+        finally:
+            notify.close()
     accepted = isinstance(reply, dict) and bool((reply.get("body") or {}).get("accepted"))
     if accepted and listener.configured.wait(timeout):
-        return
+        return True
     listener.close()
     sys.stderr.write(
         f"dap-server: no debugger attached to child process {os.getpid()} within "
         f"{timeout:g} s (launch option subProcessTimeout); it runs on undebugged\n"
     )
+    return False
+
+
+# -- forked children -------------------------------------------------------------------------------
+
+# Where this process's children announce themselves (set when `subProcess` is on): a forked
+# child announces itself there too, as a child started by `subprocess` would.
+_child_spec: dict[str, Any] | None = None
+
+
+def remember_child_spec(spec: dict[str, Any]) -> None:
+    global _child_spec
+    _child_spec = dict(spec)
+
+
+def after_fork_in_child(h: DebuggeeHost) -> None:
+    """Runs in a process just forked from a debuggee (os.fork, multiprocessing's fork), before
+    `os.fork()` returns 0 to the program; only the forking thread exists.
+
+    The parent's client is not this process's: its connection, and the listening socket if
+    any, are dropped without a byte sent (a message or a shutdown would reach the parent's
+    client through the shared socket). The engine forgets the parent's threads and
+    breakpoints, the child gets a fresh session, and, with `subProcess` on, announces itself to
+    the adapter and waits (subProcessTimeout) for its own client, whose breakpoints are in
+    place before the child goes on. Without a client the engine is closed: the child runs on
+    undebugged.
+    """
+    global _lock, _host, _listener, _attach_owned
+    _lock = threading.Lock()  # a thread that no longer exists may have held it at the fork
+    old = h.session
+    # The client being served now, whether launch, attach or a listener's, sends through the
+    # session's outbox; a listener also has its listening socket.
+    if old is not None and old.outbox is not None:
+        old.outbox.closed = True
+        _drop(old.outbox.stream.socket)
+    if _listener is not None:
+        _listener.closed = True
+        _drop(_listener.socket.socket)
+        if _listener.connection is not None:
+            _listener.connection.outbox.closed = True
+            _drop(_listener.connection.outbox.stream.socket)
+    _listener = None
+    debugger = h.debugger
+    debugger.after_fork_in_child()
+    just_my_code = old.options.just_my_code if old is not None else True
+    h.session = DebugSession(
+        debugger, LaunchOptions(program=None, runs_program=False, just_my_code=just_my_code)
+    )
+    # Breakpoints are the client's, and the parent's client is not this process's.
+    debugger.set_exception_filters([])
+    debugger.set_function_breakpoints([])
+    for path in old.breakpoint_paths if old is not None else ():
+        debugger.set_source_breakpoints(path, [])
+    _host = h
+    _attach_owned = False
+    spec = _child_spec
+    if spec is None:
+        _host = None
+        debugger.close()
+        return
+    listener = listen("127.0.0.1", 0)
+    if _announce_and_wait(spec, listener, list(getattr(sys, "orig_argv", sys.argv))):
+        _report_os_exit()
+        return
+    _host = None
+    debugger.close()
+
+
+def _drop(sock: socket.socket) -> None:
+    """Closes this process's copy of an inherited socket: no shutdown, nothing sent."""
+    try:
+        sock.close()
+    except OSError:
+        pass
+
+
+def forked_child_exits(code: int) -> None:
+    """The forked child's program ended with `code`: its client hears it."""
+    listener = _listener
+    if listener is not None and not listener.closed:
+        listener.send_exit(code)
+        listener.close(grace=2.0)
+    h = _host
+    if h is not None:
+        h.debugger.close()
+
+
+_real_os_exit: Callable[[int], NoReturn] | None = None
+
+
+def _report_os_exit() -> None:
+    """A forked child usually ends with os._exit (multiprocessing's fork and forkserver children
+    always do), which runs nothing of ours: wrapped, it tells the child's client the exit code
+    first, as the end of a launched program does."""
+    global _real_os_exit
+    if _real_os_exit is not None:
+        return
+    real = os._exit
+    _real_os_exit = real
+
+    @functools.wraps(real)
+    def _exit(status: int) -> NoReturn:
+        try:
+            listener = _listener
+            if listener is not None and not listener.closed:
+                listener.send_exit(status)
+        except Exception:
+            pass
+        real(status)
+
+    os._exit = _exit
 
 
 def release_in_process(h: DebuggeeHost) -> None:

@@ -203,6 +203,7 @@ class DebuggeeHost:
         self.debugger = engine.Debugger(self._on_event, just_my_code=options.just_my_code)
         self.session = DebugSession(self.debugger, options)
         self.debugger.start()
+        _watch_forks(self)
 
     def _on_event(self, event: engine.Event) -> None:
         if self.session is not None:
@@ -324,10 +325,13 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.de
             os._exit(1)
 
     connection = host.serve_in_background(stream, adapter_lost)
+    launched_pid = os.getpid()
     host.session.configuration_done.wait(CONFIGURATION_TIMEOUT)
     if a.redirect_output:
         _tee_output(connection.outbox)
     code = run_target(a.target, host.debugger)
+    if os.getpid() != launched_pid:
+        return _end_forked_child(code)
     finished.set()
     connection.quiesce(1.0)
     connection.outbox.event("exited", {"exitCode": code})
@@ -373,7 +377,10 @@ def main_listen(a: RunnerArgs) -> int:
     if a.wait_for_client:
         print("dap-server: waiting for a client to attach...", file=sys.stderr, flush=True)
         listener.configured.wait()
+    listening_pid = os.getpid()
     code = run_target(a.target, listener.host.debugger)
+    if os.getpid() != listening_pid:
+        return _end_forked_child(code)
     listener.send_exit(code)
     listener.close(grace=2.0)
     listener.host.debugger.close()
@@ -551,6 +558,50 @@ def enable_for_children(
     if log_dir:
         spec["logDir"] = log_dir
     os.environ[CHILD_ENV] = json.dumps(spec)
+    from dap_server.debuggee import bootstrap
+
+    bootstrap.remember_child_spec(spec)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (CHILD_HOOK_DIR, os.environ.get("PYTHONPATH")) if p
     )
+
+
+# -- forked children -----------------------------------------------------------------------------
+
+# The host whose engine runs in this process, for the fork hook; one engine per process at most
+# (sys.monitoring's DEBUGGER_ID).
+_fork_host: DebuggeeHost | None = None
+_fork_hook_registered = False
+
+
+def _watch_forks(host: DebuggeeHost) -> None:
+    """A process forked from here (os.fork, multiprocessing's fork) inherits the engine but
+    not the debugger's threads; `bootstrap.after_fork_in_child` makes the child a debuggee of
+    its own. The hook cannot be unregistered: it is registered once and finds the live host."""
+    global _fork_host, _fork_hook_registered
+    _fork_host = host
+    if not _fork_hook_registered and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork_in_child)
+        _fork_hook_registered = True
+
+
+def _after_fork_in_child() -> None:
+    h = _fork_host
+    if h is None or h.debugger.closed:
+        return
+    from dap_server.debuggee import bootstrap
+
+    try:
+        bootstrap.after_fork_in_child(h)
+    except Exception as exc:  # never stop the child from running
+        sys.stderr.write(f"dap-server: could not debug forked process {os.getpid()}: {exc!r}\n")
+
+
+def _end_forked_child(code: int) -> int:
+    """A forked child ran off the end of the program (or called sys.exit) into the runner of
+    its parent: the parent's connection is not its own; its own client hears the exit code."""
+    from dap_server.debuggee import bootstrap
+
+    _flush()
+    bootstrap.forked_child_exits(code)
+    return _exit_like_python(code)

@@ -16,6 +16,14 @@ What each context accepts:
 * `watch`, `hover` (the "safe" contexts) and `clipboard`, `variables`: expressions only.
   Safe contexts go through the `safe_evaluator` seam; see `SafeEvaluator`.
 
+Secrets: every context but `repl` scrubs what it returns (result text, error message, and the
+texts of the children listed from its variablesReference) with `SensitiveValues`: a text
+containing the value of a sensitive name in scope, or any 4+ character piece of one, becomes
+"[REDACTED]". Name-based redaction alone would let `str(password)` or
+`getattr(obj, "pass" + "word")` through in the clipboard and variables contexts, which run
+unrestricted. The console (`repl`) is not scrubbed, by design: it runs arbitrary code, so it
+can always copy a secret somewhere else first (documented in the README's safety section).
+
 Errors raise `EvaluationError` whose message is the readable "TypeError: ..." text; the
 debuggee server turns it into an error response. The result is the body of an `evaluate`
 response: `result`, `type`, `variablesReference`, and `namedVariables`/`indexedVariables`/
@@ -32,7 +40,8 @@ from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from .presentation import Budget, UserCall, format_seconds
-from .variables import VariableStore
+from .redaction import NamePolicy, SensitiveValues, collect_sensitive_values
+from .variables import Scrub, VariableStore
 
 __all__ = [
     "CONTEXTS",
@@ -208,8 +217,61 @@ class Evaluator:
         # Module-level frames: pass frame.f_globals as the snapshot; the code then runs in the
         # real namespace and nothing needs writing back.
         module_level = locals_snapshot is g
+        # Collected before the code runs: what it computes must not reveal what was there.
+        scrub = self._scrubber(context, locals_snapshot, g)
         ns: dict[str, Any] = g if module_level else dict(locals_snapshot)
+        try:
+            return self._evaluate(
+                expression,
+                compiled,
+                frame,
+                g,
+                ns,
+                locals_snapshot,
+                module_level,
+                context,
+                safe,
+                fmt,
+                timeout,
+                budget,
+                scrub,
+            )
+        except EvaluationError as exc:
+            if scrub is None:
+                raise
+            # `int(password)` fails with the value in its message.
+            raise EvaluationError(scrub(str(exc))) from None
 
+    def _scrubber(
+        self, context: str, locals_: Mapping[str, object], globals_: Mapping[str, object]
+    ) -> Scrub | None:
+        """`SensitiveValues.scrub` for the values of sensitive names in scope, or None (repl,
+        redaction off, no such value)."""
+        redactor = self.presenter.redactor
+        if context == "repl" or not redactor.enabled:
+            return None
+        policy: NamePolicy = redactor
+        shown_names: list[str] = []
+        values = collect_sensitive_values((locals_, globals_), policy, names_out=shown_names)
+        secrets = SensitiveValues(values, public=shown_names)
+        return secrets.scrub if secrets else None
+
+    def _evaluate(
+        self,
+        expression: str,
+        compiled: _Compiled,
+        frame: types.FrameType,
+        g: dict[str, Any],
+        ns: dict[str, Any],
+        locals_snapshot: Mapping[str, object],
+        module_level: bool,
+        context: str,
+        safe: bool,
+        fmt: Mapping[str, Any] | None,
+        timeout: float,
+        budget: Budget | None,
+        scrub: Scrub | None,
+    ) -> dict[str, Any]:
         if safe:
             assert compiled.value is not None and compiled.body is None
             value = self.safe_evaluator(
@@ -223,8 +285,9 @@ class Evaluator:
                 return {"result": "", "variablesReference": 0}
 
         if isinstance(value, PreRendered):
+            text = self.presenter.redact(value.value)
             body: dict[str, Any] = {
-                "result": self.presenter.redact(value.value),
+                "result": text if scrub is None else scrub(text),
                 "variablesReference": 0,
             }
             if value.type:
@@ -239,6 +302,7 @@ class Evaluator:
             fmt=fmt,
             budget=budget,
             sensitive=sensitive,
+            scrub=scrub,
         )
         fields["result"] = fields.pop("value")
         return fields

@@ -54,6 +54,7 @@ __all__ = [
     "lookup_class_attr",
     "mro",
     "numpy_array_type",
+    "numpy_scalar_types",
     "pandas_types",
     "static_attribute",
     "type_name",
@@ -630,8 +631,9 @@ def _render_frozenset(p: Presenter, value: frozenset[object], state: _State, dep
     n = frozenset.__len__(value)
     if n == 0:
         return "frozenset()"
-    inner = _container(p, value, state, depth, "{", "}", n, lambda: frozenset.__iter__(value))
-    return f"frozenset({inner})"
+    return _container(
+        p, value, state, depth, "frozenset({", "})", n, lambda: frozenset.__iter__(value)
+    )
 
 
 def _pair(item: object) -> tuple[object, object]:
@@ -658,8 +660,22 @@ def _render_dict_body(
     depth: int,
     items: Callable[[], Iterable[object]],
     n: int,
+    prefix: str = "",
+    suffix: str = "",
 ) -> str:
-    return _container(p, value, state, depth, "{", "}", n, items, _dict_entry(p, state, depth))
+    # prefix/suffix ("Counter(" / ")") go inside the preview, so that the "(N items)" count of
+    # a cut preview follows the whole value, not the braces.
+    return _container(
+        p,
+        value,
+        state,
+        depth,
+        prefix + "{",
+        "}" + suffix,
+        n,
+        items,
+        _dict_entry(p, state, depth),
+    )
 
 
 def _render_dict(p: Presenter, value: dict[object, object], state: _State, depth: int) -> str:
@@ -674,7 +690,7 @@ def _render_named_mapping(
     n = dict.__len__(value)
     if n == 0:
         return f"{name}()"
-    return f"{name}({_render_dict_body(p, value, state, depth, items, n)})"
+    return _render_dict_body(p, value, state, depth, items, n, f"{name}(", ")")
 
 
 def _render_ordered_dict(p: Presenter, value: Any, state: _State, depth: int) -> str:
@@ -696,28 +712,39 @@ def _render_defaultdict(p: Presenter, value: Any, state: _State, depth: int) -> 
     dd = sys.modules["collections"].defaultdict
     factory = dd.default_factory.__get__(value, type(value))
     factory_text = "None" if factory is None else p._render(factory, state, depth + 1)
-    inner = _render_dict_body(
-        p, value, state, depth, lambda: dict.items(value), dict.__len__(value)
+    return _render_dict_body(
+        p,
+        value,
+        state,
+        depth,
+        lambda: dict.items(value),
+        dict.__len__(value),
+        f"{type_name(value)}({factory_text}, ",
+        ")",
     )
-    return f"{type_name(value)}({factory_text}, {inner})"
 
 
 def _render_deque(p: Presenter, value: Any, state: _State, depth: int) -> str:
     dq = sys.modules["collections"].deque
-    inner = _container(
-        p, value, state, depth, "[", "]", dq.__len__(value), lambda: dq.__iter__(value)
-    )
     maxlen = dq.maxlen.__get__(value, type(value))
     suffix = "" if maxlen is None else f", maxlen={maxlen}"
-    return f"{type_name(value)}({inner}{suffix})"
+    return _container(
+        p,
+        value,
+        state,
+        depth,
+        f"{type_name(value)}([",
+        f"]{suffix})",
+        dq.__len__(value),
+        lambda: dq.__iter__(value),
+    )
 
 
 def _render_dict_view(p: Presenter, value: Any, state: _State, depth: int) -> str:
     # dict_keys([...]) / dict_values([...]) / dict_items([(k, v), ...]); exact C types only.
     name = type_name(value)
     n = len(value)
-    inner = _container(p, value, state, depth, "[", "]", n, lambda: iter(value))
-    return f"{name}({inner})"
+    return _container(p, value, state, depth, f"{name}([", "])", n, lambda: iter(value))
 
 
 def _render_namedtuple(p: Presenter, value: Any, state: _State, depth: int) -> str:
@@ -839,7 +866,8 @@ def _render_enum_class(p: Presenter, value: Any, state: _State, depth: int) -> s
 
 def _render_exception(p: Presenter, value: Any, state: _State, depth: int) -> str:
     args = BaseException.__dict__["args"].__get__(value, type(value))
-    name = type_name(value)
+    # Python's own exception repr uses the class __name__, not the qualified name.
+    name = class_name(type(value))
     if type(args) is not tuple:
         return f"{name}(...)"
     return _container(
@@ -952,43 +980,27 @@ def _render_generator(p: Presenter, value: Any, state: _State, depth: int) -> st
 
 # --------------------------------------------------------------------------------------------
 # numpy / pandas: recognised only when the program imported them
-
-
-def _render_ndarray(p: Presenter, value: Any, state: _State, depth: int) -> str:
-    try:
-        shape = tuple(value.shape)
-        dtype = str(value.dtype)
-    except Exception as exc:
-        return f"<ndarray: {type_name(exc)}>"
-    return f"ndarray(shape={shape!r}, dtype={dtype})"
-
-
-def _render_dataframe(p: Presenter, value: Any, state: _State, depth: int) -> str:
-    try:
-        shape = tuple(value.shape)
-        columns = list(itertools.islice(iter(value.columns), 10))
-        more = ", ..." if shape[1] > len(columns) else ""
-    except Exception as exc:
-        return f"<DataFrame: {type_name(exc)}>"
-    cols = ", ".join(_render_str(p, str(c), state, depth + 1) for c in columns)
-    return f"DataFrame(shape={shape!r}, columns=[{cols}{more}])"
-
-
-def _render_series(p: Presenter, value: Any, state: _State, depth: int) -> str:
-    try:
-        shape = tuple(value.shape)
-        dtype = str(value.dtype)
-        name = value.name
-    except Exception as exc:
-        return f"<Series: {type_name(exc)}>"
-    label = f"name={p._render(name, state, depth + 1)}, " if name is not None else ""
-    return f"Series({label}shape={shape!r}, dtype={dtype})"
+#
+# Their own reprs are not used: numpy's honours print options that may hold user formatter
+# functions, and pandas' formats the whole frame layout (slow, and multi-line). What is called
+# instead is library code reached through the classes' own descriptors (so a subclass property
+# is never run), and anything that needs pandas' Python machinery goes through the runner,
+# like user code, under the repr time limit.
 
 
 def numpy_array_type() -> type | None:
     np = sys.modules.get("numpy")
     t = getattr(np, "ndarray", None) if np is not None else None
     return t if t is not None and issubclass(type(t), type) else None
+
+
+def numpy_scalar_types() -> tuple[type, ...]:
+    """numpy's bool, integer, floating and complex scalar bases; () unless numpy is loaded."""
+    np = sys.modules.get("numpy")
+    if np is None:
+        return ()
+    found = tuple(getattr(np, n, None) for n in ("bool_", "integer", "floating", "complexfloating"))
+    return tuple(t for t in found if t is not None and issubclass(type(t), type))
 
 
 def pandas_types() -> tuple[type | None, type | None]:
@@ -1001,6 +1013,141 @@ def pandas_types() -> tuple[type | None, type | None]:
         df if df is not None and issubclass(type(df), type) else None,
         series if series is not None and issubclass(type(series), type) else None,
     )
+
+
+def _owned_by_numpy(cls: type, name: str) -> bool:
+    found = lookup_class_attr(cls, name)
+    return found is not None and class_module(found[0]).startswith("numpy")
+
+
+def _render_numpy_scalar(p: Presenter, value: Any, state: _State, depth: int) -> str:
+    # As a number, like the Python value it stands for: an element of a 1,000,000-element
+    # array listed as "np.int64(5)" a thousand times is noise; the type column says int64.
+    cls = type(value)
+    kinds = numpy_scalar_types()
+    if not kinds or not issubclass(cls, kinds) or not _owned_by_numpy(cls, "__str__"):
+        return _render_user(p, value, state, depth)  # a user subclass: its own repr
+    bool_, integer = kinds[0], kinds[1]
+    if issubclass(cls, bool_):
+        return "True" if bool_.__bool__(value) else "False"  # type: ignore[attr-defined]
+    if issubclass(cls, integer):
+        return _render_int(p, integer.__int__(value), state, depth)  # type: ignore[attr-defined]
+    text = lookup_class_attr(cls, "__str__")[1].__get__(value, cls)()  # type: ignore[index, union-attr]
+    return text if type(text) is str else _default_repr(value)
+
+
+def _render_numpy_str(p: Presenter, value: Any, state: _State, depth: int) -> str:
+    # numpy.str_ / numpy.bytes_ are str / bytes subclasses: shown as the plain value.
+    if issubclass(type(value), str):
+        return _render_str(p, value, state, depth)
+    if issubclass(type(value), bytes):
+        return _render_bytes(p, value, state, depth)
+    return _render_user(p, value, state, depth)  # pragma: no cover - chosen for those two only
+
+
+def _ndarray_field(value: object, name: str) -> Any:
+    nd = numpy_array_type()
+    assert nd is not None
+    return class_dict(nd)[name].__get__(value, nd)  # type: ignore[attr-defined]
+
+
+def _render_ndarray(p: Presenter, value: Any, state: _State, depth: int) -> str:
+    try:
+        shape = tuple(_ndarray_field(value, "shape"))
+        dtype = str(_ndarray_field(value, "dtype"))  # numpy's own dtype naming (library code)
+    except Exception as exc:
+        return f"<ndarray: {type_name(exc)}>"
+    head = f"ndarray(shape={shape!r}, dtype={dtype})"
+    if type(value) is not numpy_array_type():
+        # A subclass may hook indexing (`__array_finalize__`, `__getitem__`): no preview.
+        return head
+    was_top = state.top
+    state.top = False  # the shape already says how many items there are
+    try:
+        return f"{head} {_ndarray_body(p, value, state, depth, len(shape))}"
+    except Exception as exc:  # numpy refused (a dtype we cannot iterate): the head alone
+        return f"{head} <{type_name(exc)}>"
+    finally:
+        state.top = was_top
+
+
+def _ndarray_body(p: Presenter, value: Any, state: _State, depth: int, ndim: int) -> str:
+    """Nested brackets of the leading items, like a list of lists, bounded as any preview."""
+    if ndim == 0:
+        return p._render(value[()], state, depth + 1)
+    nd = numpy_array_type()
+
+    def render_item(item: object) -> str:
+        if type(item) is nd:
+            return _ndarray_body(p, item, state, depth + 1, ndim - 1)
+        return p._render(item, state, depth + 1)
+
+    n = int(_ndarray_field(value, "shape")[0])
+    return _container(p, value, state, depth, "[", "]", n, lambda: iter(value), render_item)
+
+
+def _pandas_read(p: Presenter, state: _State, fn: Callable[[], Any]) -> tuple[Any, str | None]:
+    """(`fn()`, None) with fn (pandas attribute reads) run through the runner, or (None, why)."""
+    remaining = state.budget.remaining()
+    if remaining <= 0:
+        return None, "time budget spent"
+    timeout = min(p.repr_timeout, remaining)
+    result = p.call_user(fn, timeout)
+    if result.timed_out:
+        return None, f"timed out after {format_seconds(timeout)}"
+    if result.error is not None:
+        return None, result.error
+    return result.value, None
+
+
+def _render_dataframe(p: Presenter, value: Any, state: _State, depth: int) -> str:
+    def read() -> tuple[tuple[int, ...], list[str], int]:
+        shape = tuple(value.shape)
+        columns = [str(c) for c in itertools.islice(iter(value.columns), 10)]
+        return shape, columns, len(value.columns)
+
+    got, error = _pandas_read(p, state, read)
+    if error is not None:
+        return f"<DataFrame: {error}>"
+    shape, columns, ncols = got
+    more = ", ..." if ncols > len(columns) else ""
+    cols = ", ".join(_render_str(p, c, state, depth + 1) for c in columns)
+    return f"DataFrame(shape={shape!r}, columns=[{cols}{more}])"
+
+
+def _render_series(p: Presenter, value: Any, state: _State, depth: int) -> str:
+    limit = state.limits.items
+    take = 100_000 if limit is None else limit + 1  # one more than shown tells "cut"
+
+    def read() -> tuple[tuple[int, ...], str, object, list[object], list[object] | None]:
+        shape = tuple(value.shape)
+        head = value.iloc[:take]
+        index = value.index
+        # A default index (0, 1, 2...) adds nothing: a list then, else label: value pairs.
+        default = type(index).__name__ == "RangeIndex" and index.start == 0 and index.step == 1
+        labels = None if default else list(head.index)
+        return shape, str(value.dtype), value.name, list(head.array), labels
+
+    got, error = _pandas_read(p, state, read)
+    if error is not None:
+        return f"<Series: {error}>"
+    shape, dtype, name, items, labels = got
+    label = f"name={p._render(name, state, depth + 1)}, " if name is not None else ""
+    head = f"Series({label}shape={shape!r}, dtype={dtype})"
+    n = shape[0] if shape else 0
+    was_top = state.top
+    state.top = False
+    try:
+        if labels is None:
+            body = _container(p, value, state, depth, "[", "]", n, lambda: items)
+        else:
+            pairs = list(zip(labels, items, strict=True))
+            body = _container(
+                p, value, state, depth, "{", "}", n, lambda: pairs, _dict_entry(p, state, depth)
+            )
+    finally:
+        state.top = was_top
+    return f"{head} {body}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1076,7 +1223,12 @@ def _stdlib_owner(owner: type, module: types.ModuleType | None, fn: object) -> _
     elif name == "enum":
         table = {"Enum": _render_enum, "Flag": _render_enum, "EnumType": _render_enum_class}
     elif name.startswith("numpy"):
-        return _render_ndarray if owner is numpy_array_type() else None
+        if owner is numpy_array_type():
+            return _render_ndarray
+        if issubclass(owner, (str, bytes)):
+            return _render_numpy_str
+        kinds = numpy_scalar_types()
+        return _render_numpy_scalar if kinds and issubclass(owner, kinds) else None
     elif name.startswith("pandas"):
         df, series = pandas_types()
         if owner is df:

@@ -29,16 +29,19 @@ cannot guarantee.
 from __future__ import annotations
 
 import ast
+import collections
+import itertools
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "DEFAULT_HARMLESS_WORDS",
     "DEFAULT_PATTERNS",
     "REDACTED",
+    "NamePolicy",
     "Redactor",
     "SensitiveValues",
     "collect_sensitive_values",
@@ -597,19 +600,18 @@ class SensitiveValues:
     Limits: values shorter than 4 characters are not looked for (they would match everywhere);
     false positives are expected (a result sharing "word" with the secret "password123" is
     hidden), which in safe contexts is the right side to err on.
+
+    `public` names (the variable names, keys and attribute names the Variables view shows
+    anyway, from `collect_sensitive_values(..., names_out=...)`) are not secret pieces: without
+    them, the secret "user-token-ada-1111" would hide every result mentioning a `user` key or a
+    `token` attribute, i.e. most structured results. A piece made only of such windows tells
+    nothing the view does not already show; the rest of the secret still hides a result.
     """
 
     __slots__ = ("_windows",)
 
-    def __init__(self, values: Iterable[str] = ()) -> None:
-        windows: set[str] = set()
-        n = _MIN_SECRET_FRAGMENT
-        for value in values:
-            if len(value) < n:
-                continue
-            for i in range(len(value) - n + 1):
-                windows.add(value[i : i + n])
-        self._windows = frozenset(windows)
+    def __init__(self, values: Iterable[str] = (), public: Iterable[str] = ()) -> None:
+        self._windows = frozenset(_windows_of(values) - _windows_of(public))
 
     def __bool__(self) -> bool:
         return bool(self._windows)
@@ -625,12 +627,31 @@ class SensitiveValues:
         return REDACTED if self.contains_secret(text) else text
 
 
+def _windows_of(texts: Iterable[str]) -> set[str]:
+    windows: set[str] = set()
+    n = _MIN_SECRET_FRAGMENT
+    for text in texts:
+        for i in range(len(text) - n + 1):
+            windows.add(text[i : i + n])
+    return windows
+
+
 _SCALAR_TYPES: tuple[type, ...] = (str, bytes, int)
 _WALK_BUDGET = 20_000
 
 
+class NamePolicy(Protocol):
+    """What `collect_sensitive_values` needs of a redactor (the presenter's view of it too)."""
+
+    def is_sensitive_name(self, name: str) -> bool: ...
+
+
 def collect_sensitive_values(
-    namespaces: Iterable[Mapping[str, object]], redactor: Redactor, *, max_depth: int = 4
+    namespaces: Iterable[Mapping[str, object]],
+    redactor: NamePolicy,
+    *,
+    max_depth: int = 4,
+    names_out: list[str] | None = None,
 ) -> list[str]:
     """The string forms of values held under sensitive names, found without running user code.
 
@@ -640,6 +661,10 @@ def collect_sensitive_values(
     mappings are never touched, so this is safe to run in the live program. Everything under a
     sensitive name is collected, nested values too (`creds = {"password": ..., "user": ...}` is
     sensitive as a whole when named `credentials`).
+
+    `names_out` receives the names met on the way (not those inside a sensitive value): what
+    the Variables view shows as names, sensitive ones included (for
+    `SensitiveValues(public=...)`).
     """
     found: list[str] = []
     budget = [_WALK_BUDGET]
@@ -656,48 +681,62 @@ def collect_sensitive_values(
         elif isinstance(value, int) and not isinstance(value, bool):
             found.append(str(value))
         else:
-            for _name, child in _plain_children(value, seen):
+            for _name, child in _plain_children(value, seen, budget[0]):
                 add_all(child, depth + 1)
 
-    def walk(name: str, value: object, depth: int) -> None:
-        if budget[0] <= 0 or depth > max_depth:
-            return
-        budget[0] -= 1
-        if redactor.is_sensitive_name(name):
-            add_all(value, depth)
-            return
-        if isinstance(value, _SCALAR_TYPES):
-            return
-        for child_name, child in _plain_children(value, seen):
-            walk(child_name, child, depth + 1)
-
+    # Breadth first: every top-level name is looked at before anything nested, so a huge list
+    # early in the namespace cannot spend the budget before a `password` variable is seen.
+    queue: collections.deque[tuple[str, object, int]] = collections.deque()
     for namespace in namespaces:
         for key, value in list(namespace.items()):
             if isinstance(key, str):
-                walk(key, value, 0)
+                queue.append((key, value, 0))
+    while queue and budget[0] > 0:
+        name, value, depth = queue.popleft()
+        budget[0] -= 1
+        if names_out is not None and name:
+            names_out.append(name)  # `password` itself is a name the view shows
+        if redactor.is_sensitive_name(name):
+            add_all(value, depth)
+            continue
+        if isinstance(value, _SCALAR_TYPES) or depth >= max_depth:
+            continue
+        for child_name, child in _plain_children(value, seen, budget[0]):
+            queue.append((child_name, child, depth + 1))
     return found
 
 
-def _plain_children(value: object, seen: set[int]) -> list[tuple[str, object]]:
-    """Children reachable without running user code; each container visited once."""
-    if id(value) in seen:
+def _plain_children(value: object, seen: set[int], limit: int) -> list[tuple[str, object]]:
+    """Up to `limit` children reachable without running user code; each container visited
+    once. Never a copy of a whole container: the cost follows the budget, not its size."""
+    if id(value) in seen or limit <= 0:
         return []
     kind = type(value)
-    if kind is dict:
+    try:
+        if kind is dict:
+            seen.add(id(value))
+            assert isinstance(value, dict)
+            return [
+                (k if isinstance(k, str) else "", v)
+                for k, v in itertools.islice(dict.items(value), limit)
+            ]
+        if kind in (list, tuple, set, frozenset):
+            seen.add(id(value))
+            assert isinstance(value, list | tuple | set | frozenset)
+            return [("", v) for v in itertools.islice(value, limit)]
+        if isinstance(value, types.ModuleType | type) or callable(value):
+            return []
+        instance_dict = _instance_dict(value)
+        if instance_dict is None:
+            return []
         seen.add(id(value))
-        assert isinstance(value, dict)
-        return [(k if isinstance(k, str) else "", v) for k, v in list(value.items())]
-    if kind in (list, tuple, set, frozenset):
-        seen.add(id(value))
-        assert isinstance(value, list | tuple | set | frozenset)
-        return [("", v) for v in list(value)]
-    if isinstance(value, types.ModuleType | type) or callable(value):
+        return [
+            (k, v)
+            for k, v in itertools.islice(dict.items(instance_dict), limit)
+            if isinstance(k, str)
+        ]
+    except RuntimeError:  # resized by another thread while we iterate
         return []
-    instance_dict = _instance_dict(value)
-    if instance_dict is None:
-        return []
-    seen.add(id(value))
-    return [(k, v) for k, v in list(instance_dict.items()) if isinstance(k, str)]
 
 
 def _instance_dict(value: object) -> dict[str, object] | None:

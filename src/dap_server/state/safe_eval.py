@@ -428,11 +428,7 @@ def _child_evaluate(  # pragma: no cover - runs in the forked child
     enforce_process_wide(STRICT_POLICY)
 
     # Values of sensitive names, from the snapshot as it was before the expression ran.
-    secrets = (
-        SensitiveValues(collect_sensitive_values((locals_, globals_), redactor))
-        if redactor.enabled
-        else SensitiveValues()
-    )
+    secrets = _secrets_in_scope(locals_, globals_, redactor)
 
     def clean(text: str) -> str:
         return secrets.scrub(redactor.redact_text(text)) if redactor.enabled else text
@@ -681,6 +677,18 @@ def _static_repr_into(value: object, out: list[str], room: list[int], depth: int
     out.append(text)
 
 
+def _secrets_in_scope(
+    locals_: Mapping[str, Any], globals_: Mapping[str, Any], redactor: Redactor
+) -> SensitiveValues:
+    """The values of sensitive names in scope, minus the names the Variables view shows anyway
+    (see `SensitiveValues`); empty when redaction is off."""
+    if not redactor.enabled:
+        return SensitiveValues()
+    shown: list[str] = []
+    values = collect_sensitive_values((locals_, globals_), redactor, names_out=shown)
+    return SensitiveValues(values, public=shown)
+
+
 def _evaluate_restricted(
     source: str, globals_: dict[str, Any], locals_: Mapping[str, Any], *, redactor: Redactor
 ) -> SafeResult:
@@ -690,11 +698,7 @@ def _evaluate_restricted(
         return SafeResult.failure(
             "side_effects", "refused: statements could have side effects", "restricted"
         )
-    secrets = (
-        SensitiveValues(collect_sensitive_values((locals_, globals_), redactor))
-        if redactor.enabled
-        else SensitiveValues()
-    )
+    secrets = _secrets_in_scope(locals_, globals_, redactor)
 
     def clean(text: str) -> str:
         return secrets.scrub(redactor.redact_text(text)) if redactor.enabled else text

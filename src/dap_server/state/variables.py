@@ -42,6 +42,7 @@ from .presentation import (
     lookup_class_attr,
     mro,
     numpy_array_type,
+    numpy_scalar_types,
     pandas_types,
     type_name,
 )
@@ -179,8 +180,15 @@ class _Child:
     hint_attrs: tuple[str, ...] = ()
 
 
+# Hides a rendered text that gives a secret away (returns REDACTED for it); see `Scrub` users.
+Scrub = Callable[[str], str]
+
+
 class _Node:
-    pass
+    # Set on the values an evaluation outside the console produced (and on everything reached
+    # from them): their texts pass through it, so expanding such a result cannot show what the
+    # result itself was not allowed to show. None everywhere else.
+    scrub: Scrub | None = None
 
 
 @dataclass
@@ -265,6 +273,7 @@ class _Request:
     generation: int
     hex: bool
     budget: Budget
+    scrub: Scrub | None = None
 
 
 class VariableStore:
@@ -451,8 +460,9 @@ class VariableStore:
         """`variables` response body's `variables`. Raises InvalidReferenceError."""
         node, _ = self._lookup(ref)
         req = self._request(fmt, budget)
+        req.scrub = node.scrub
         if isinstance(node, _LazyNode):
-            return [self._expand_lazy(node, req)]
+            return [_scrub_names(self._expand_lazy(node, req), req.scrub)]
         children = self._children(node, filter, start, count)
         return [self._variable(c, req) for c in children]
 
@@ -469,13 +479,17 @@ class VariableStore:
         fmt: Mapping[str, Any] | None = None,
         budget: Budget | None = None,
         sensitive: bool = False,
+        scrub: Scrub | None = None,
     ) -> dict[str, Any]:
         """The fields shared by `Variable` and an `evaluate` body, with "value" as the text.
 
         Keys: value, type, variablesReference, and when relevant namedVariables,
         indexedVariables, presentationHint. `sensitive` renders "[REDACTED]", not expandable.
+        `scrub` applies to this text and to every child text listed from the reference: a
+        scrubbed (REDACTED) text makes the value not expandable.
         """
         req = self._request(fmt, budget)
+        req.scrub = scrub
         out: dict[str, Any] = {}
         self._fill_value(out, value, evaluate_name, req, context, sensitive, "data", ())
         return out
@@ -547,9 +561,11 @@ class VariableStore:
         ndarray = numpy_array_type()
         if ndarray is not None and issubclass(cls, ndarray):
             return self._ndarray_source(value, expr)
-        df, _series = pandas_types()
+        df, series = pandas_types()
         if df is not None and issubclass(cls, df):
             return self._dataframe_source(value, expr)
+        if series is not None and issubclass(cls, series):
+            return self._series_source(value, expr)
         if issubclass(cls, dict):
             return self._dict_source(value, expr)  # type: ignore[arg-type]
         if issubclass(cls, tuple) and "_fields" in _class_attrs_names(cls):
@@ -693,18 +709,55 @@ class VariableStore:
         )
 
     def _ndarray_source(self, value: Any, expr: str | None) -> _Source:
-        # numpy's own indexing: library code, not the program's. One axis per level.
+        # One axis per level: the children of a (1000, 3) array are its 1000 rows.
+        ndarray = numpy_array_type()
+        assert ndarray is not None
+        n = _ndarray_length(value, ndarray)
+        exact = type(value) is ndarray
+        call_user = self.presenter.call_user
+        timeout = self.getter_timeout
+
+        def page(start: int, count: int) -> list[_Child]:
+            if exact:
+                # numpy's own indexing of a plain ndarray: library code, not the program's.
+                items = [ndarray.__getitem__(value, i) for i in range(start, start + count)]  # type: ignore[index]
+            else:
+                # A subclass may hook indexing (__getitem__, __array_finalize__): user code.
+                result = call_user(lambda: [value[i] for i in range(start, start + count)], timeout)
+                items = result.value if result.ok else []  # type: ignore[assignment]
+            return [
+                _Child(str(i), v, item_expression(expr, str(i))) for i, v in enumerate(items, start)
+            ]
+
+        return _Source([], n, page)
+
+    def _series_source(self, value: Any, expr: str | None) -> _Source:
+        # Positional, like a list: named by index label, reached by `.iloc[position]` (a label
+        # need not be unique, nor have a literal form).
         try:
-            n = int(value.shape[0]) if len(value.shape) else 0
+            n = int(value.shape[0])
         except Exception:
             n = 0
-        return _Source(
-            [],
-            n,
-            lambda s, c: [
-                _Child(str(i), value[i], item_expression(expr, str(i))) for i in range(s, s + c)
-            ],
-        )
+        iloc_expr = attribute_expression(expr, "iloc")
+        presenter = self.presenter
+        timeout = self.getter_timeout
+
+        def page(start: int, count: int) -> list[_Child]:
+            def read() -> tuple[list[object], list[object]]:
+                sub = value.iloc[start : start + count]
+                return list(sub.index), list(sub.array)
+
+            result = presenter.call_user(read, timeout)
+            if not result.ok:
+                return []
+            got: tuple[list[object], list[object]] = result.value  # type: ignore[assignment]
+            labels, items = got
+            return [
+                _Child(presenter.render(label), v, item_expression(iloc_expr, str(i)))
+                for i, (label, v) in enumerate(zip(labels, items, strict=True), start)
+            ]
+
+        return _Source([], n, page)
 
     def _dataframe_source(self, value: Any, expr: str | None) -> _Source:
         try:
@@ -792,6 +845,14 @@ class VariableStore:
             )
         return _Child(name, attr, evaluate_name)
 
+    def _lazy_ref(self, lazy: _LazyNode, req: _Request) -> int:
+        def make() -> _Node:
+            lazy.scrub = req.scrub
+            return lazy
+
+        key = ("lazy", id(lazy.owner), lazy.attribute, req.scrub is not None)
+        return self._intern(key, make, req.generation)
+
     def _lazy_child(
         self, owner: object, name: str, evaluate_name: str | None, *, read_only: bool
     ) -> _Child:
@@ -818,16 +879,31 @@ class VariableStore:
 
     # -- rendering ----------------------------------------------------------------------------
 
-    def _value_ref(self, value: object, evaluate_name: str | None, generation: int) -> int:
+    def _value_ref(
+        self,
+        value: object,
+        evaluate_name: str | None,
+        generation: int,
+        scrub: Scrub | None = None,
+    ) -> int:
         if not _expandable(value):
             return 0
+
+        def make() -> _Node:
+            node = _ValueNode(value, evaluate_name)
+            node.scrub = scrub
+            return node
+
+        # Scrubbed and plain views of one value are different nodes: the plain one (from the
+        # Variables view) must not be handed out for an evaluation result, nor the reverse.
         return self._intern(
-            ("value", id(value), evaluate_name),
-            lambda: _ValueNode(value, evaluate_name),
-            generation,
+            ("value", id(value), evaluate_name, scrub is not None), make, generation
         )
 
     def _variable(self, child: _Child, req: _Request) -> dict[str, Any]:
+        return _scrub_names(self._variable_unscrubbed(child, req), req.scrub)
+
+    def _variable_unscrubbed(self, child: _Child, req: _Request) -> dict[str, Any]:
         var: dict[str, Any] = {"name": child.name}
         attrs: list[str] = ["readOnly"] if child.read_only else []
         if child.node is not None:  # group or range
@@ -838,6 +914,7 @@ class VariableStore:
                 if isinstance(node, _RangeNode)
                 else ("group", id(node))
             )
+            node.scrub = req.scrub  # a group or range of a scrubbed value is scrubbed too
             var["variablesReference"] = self._intern(key, lambda: node, req.generation)
             if isinstance(node, _RangeNode) and node.part == "indexed":
                 var["indexedVariables"] = node.hi - node.lo
@@ -854,13 +931,7 @@ class VariableStore:
             sensitive = self.presenter.is_sensitive(child.name)
             var["value"] = REDACTED if sensitive else "<property: expand to evaluate>"
             var["type"] = "property"
-            var["variablesReference"] = (
-                0
-                if sensitive
-                else self._intern(
-                    ("lazy", id(lazy.owner), lazy.attribute), lambda: lazy, req.generation
-                )
-            )
+            var["variablesReference"] = 0 if sensitive else self._lazy_ref(lazy, req)
             hint: dict[str, Any] = {"kind": "property", "lazy": True}
             if lazy.read_only:
                 hint["attributes"] = ["readOnly"]
@@ -892,10 +963,15 @@ class VariableStore:
             out["value"] = REDACTED
             out["variablesReference"] = 0
         else:
-            out["value"] = self.presenter.render(
-                value, context=context, hex=req.hex, budget=req.budget
+            text = self.presenter.render(value, context=context, hex=req.hex, budget=req.budget)
+            shown = text if req.scrub is None else req.scrub(text)
+            out["value"] = shown
+            # A text that gives a secret away is hidden: so are the value's children then.
+            ref = (
+                self._value_ref(value, evaluate_name, req.generation, req.scrub)
+                if shown == text
+                else 0
             )
-            ref = self._value_ref(value, evaluate_name, req.generation)
             out["variablesReference"] = ref
             if ref:
                 named, indexed = _counts(value)
@@ -928,6 +1004,8 @@ class VariableStore:
             var["value"] = f"<getter timed out after {format_seconds(timeout)}>"
         else:
             var["value"] = self.presenter.redact(f"<getter raised {result.error}>")
+            if req.scrub is not None:
+                var["value"] = req.scrub(var["value"])
         var["type"] = "property"
         var["variablesReference"] = 0
         var["presentationHint"] = {
@@ -939,6 +1017,17 @@ class VariableStore:
 
 # --------------------------------------------------------------------------------------------
 # helpers
+
+
+def _scrub_names(var: dict[str, Any], scrub: Scrub | None) -> dict[str, Any]:
+    """The texts of a variable that are not its value, through `scrub` when there is one."""
+    if scrub is not None:
+        # A dict key can be the secret itself; an evaluateName can spell such a key literally.
+        var["name"] = scrub(var["name"])
+        name = var.get("evaluateName")
+        if name is not None and scrub(name) != name:
+            del var["evaluateName"]
+    return var
 
 
 _VIEW_TYPES: Final = frozenset({type({}.keys()), type({}.values()), type({}.items())})
@@ -1006,7 +1095,24 @@ def _expandable(value: object) -> bool:
         return bool(len(value))  # type: ignore[arg-type]
     if cls is range:
         return bool(len(value))  # type: ignore[arg-type]
+    scalars = numpy_scalar_types()
+    if scalars and issubclass(cls, scalars):
+        return False  # np.int64(5): its "children" are numpy's array interface, noise
+    ndarray = numpy_array_type()
+    if ndarray is not None and issubclass(cls, ndarray):
+        # A 0-d array shows its one value inline; an empty one has nothing to list.
+        return bool(_ndarray_length(value, ndarray))
     return True
+
+
+def _ndarray_length(value: object, ndarray: type) -> int:
+    """Length of the first axis, read through ndarray's own descriptor (a subclass may
+    define `shape` as a property); 0 for a 0-d array."""
+    try:
+        shape = class_dict(ndarray)["shape"].__get__(value, ndarray)  # type: ignore[attr-defined]
+        return int(shape[0]) if len(shape) else 0
+    except Exception:
+        return 0
 
 
 def _counts(value: object) -> tuple[int | None, int | None]:
@@ -1030,10 +1136,11 @@ def _counts(value: object) -> tuple[int | None, int | None]:
             return 0, deque.__len__(value)  # type: ignore[attr-defined]
         ndarray = numpy_array_type()
         if ndarray is not None and issubclass(cls, ndarray):
-            shape = value.shape  # type: ignore[attr-defined]
-            return 0, int(shape[0]) if len(shape) else 0
-        df, _ = pandas_types()
-        if df is not None and issubclass(cls, df):
+            return 0, _ndarray_length(value, ndarray)
+        df, series = pandas_types()
+        if (df is not None and issubclass(cls, df)) or (
+            series is not None and issubclass(cls, series)
+        ):
             return 0, int(value.shape[0])  # type: ignore[attr-defined]
     except Exception:
         pass
