@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
             "dap-server [--log-dir DIR]\n"
             "       dap-server attach --pid PID [--timeout S] [--listen [HOST:]PORT] [--force]\n"
             "       dap-server --listen [HOST:]PORT [--wait-for-client] [--allow-remote]\n"
-            "                  [--token-file FILE | --no-token] [--audit-log FILE]\n"
+            "                  [--token-file FILE | --no-token] [--auth-timeout S]\n"
+            "                  [--audit-log FILE]\n"
             "                  (PROGRAM | -m MODULE | -c CODE) [ARGS...]"
         ),
         description=(
@@ -69,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
         "JSON lines (created 0600)",
     )
     listen.add_argument(
+        "--auth-timeout",
+        metavar="S",
+        type=float,
+        default=10.0,
+        help="close a connection that has not presented the access token within S seconds "
+        "(default 10), so that one that connects and waits cannot keep the owner out",
+    )
+    listen.add_argument(
         "--no-token",
         action="store_true",
         help="accept clients without an access token (only where nobody else can reach the port)",
@@ -76,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-_VALUE_OPTIONS = frozenset({"--log-dir", "--listen", "--token-file", "--audit-log"})
+_VALUE_OPTIONS = frozenset(
+    {"--log-dir", "--listen", "--token-file", "--audit-log", "--auth-timeout"}
+)
 
 
 def _listen_requested(argv: Sequence[str]) -> bool:

@@ -49,6 +49,7 @@ def listen(
     no_token: bool = False,
     quiet: bool = False,
     audit_log: str | None = None,
+    auth_timeout: float | None = None,
 ) -> Endpoint:
     """Starts a DAP listener in this process (once: later calls return the same endpoint).
 
@@ -57,7 +58,9 @@ def listen(
     otherwise). A fresh access token is made unless `token` is given or `no_token=True`; it is
     printed on stderr unless `quiet`, and written owner-only to `token_file` when given.
     With `audit_log` (a path), connections accepted and refused and every client's operations
-    are appended to that file (created 0600) as JSON lines.
+    are appended to that file (created 0600) as JSON lines. A connection that has not
+    presented the token `auth_timeout` seconds (default 10) after connecting is closed, so a
+    stranger that connects and waits cannot keep you out.
     """
     from dap_server.debuggee import bootstrap
     from dap_server.debuggee.runner import announce_listener, parse_address
@@ -79,6 +82,7 @@ def listen(
         token_file=token_file,
         allow_remote=allow_remote,
         audit_log=audit_log,
+        auth_timeout=bootstrap.AUTH_TIMEOUT if auth_timeout is None else auth_timeout,
     )
     if not quiet:
         announce_listener(listener.address, listener.token, token_file)

@@ -69,6 +69,12 @@ def test_direct_attach_needs_the_token_then_detach_and_attach_again_through_the_
         assert direct.request_error("attach", {"token": "wrong"}).startswith(
             "attach: wrong access token"
         )
+        direct.wait_closed()  # a wrong token is not worth a second guess on this connection
+    finally:
+        _checked(direct)
+    direct = DapClient.connect(ticker.host, ticker.port)
+    try:
+        direct.initialize()
         direct.request("attach", {"token": ticker.token})
         direct.wait_event("initialized")
         assert direct.events("process")[0]["systemProcessId"] == ticker.pid

@@ -561,6 +561,7 @@ def test_listener_refuses_every_request_until_the_token_and_audits_connections(
             assert stranger.request_error("attach", {"token": "not-the-token"}) == (
                 f"attach: wrong access token; {HOW}"
             )
+            stranger.wait_closed()  # closed at once after a wrong token
         finally:
             stranger.close()
         # The owner, with the token.
@@ -587,14 +588,13 @@ def test_listener_refuses_every_request_until_the_token_and_audits_connections(
     assert leaks(audit.read_text()) == []
     operations = [(line["operation"], line["outcome"].split(":")[0]) for line in lines]
     assert operations[0] == ("listen", "ok")
-    # (`connect` may have been turned away while the stranger's hang-up was being noticed)
-    busy = "refused: another client is already debugging"
-    connections = [
-        line
-        for line in lines
-        if line["operation"] == "connection" and not line["outcome"].startswith(busy)
+    # The stranger never held the listener's place, so the owner was not turned away meanwhile.
+    connections = [line for line in lines if line["operation"] == "connection"]
+    assert [c["outcome"] for c in connections][:3] == [
+        "accepted",
+        "closed: wrong access token",
+        "accepted",
     ]
-    assert [c["outcome"] for c in connections][:3] == ["accepted", "closed", "accepted"]
     stranger_at, owner_at = connections[0]["client"], connections[2]["client"]
     refusals = [line for line in lines if line["operation"] == "authorization"]
     assert [r["outcome"] for r in refusals] == [
@@ -644,6 +644,9 @@ def _as_user(uid: int, port: int) -> dict[str, Any]:
     request = encode_message(
         {"seq": 1, "type": "request", "command": "initialize", "arguments": {"adapterID": "x"}}
     )
+    # The child connects by name, which needs the idna codec, and as `uid` it may not be able to
+    # read the standard library (under /root, say): load it now, while it is inherited.
+    "127.0.0.1".encode("idna")
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -705,6 +708,266 @@ def test_another_users_connection_is_refused_even_without_a_token(tmp_path: Path
         if line["operation"] == "connection" and line["outcome"].startswith("refused")
     ]
     assert [r["outcome"] for r in refusals] == [f"refused: {message}"]
+
+
+# A listener whose connections have AUTH_TIMEOUT seconds to present the token (argv: the audit
+# log, the deadline, "no-token"); it runs until killed, saying when a client has configured.
+WAITING_PROGRAM = """
+import sys, time
+import dap_server
+dap_server.listen(
+    0, audit_log=sys.argv[1], auth_timeout=float(sys.argv[2]), no_token=sys.argv[3:] == ["no-token"]
+)
+dap_server.wait_for_client()
+print("configured", flush=True)
+while True:
+    time.sleep(0.05)
+"""
+
+
+class ShortDeadline:
+    """A listening program (WAITING_PROGRAM) with a short token deadline and an audit log."""
+
+    def __init__(self, tmp_path: Path, auth_timeout: float, *, no_token: bool = False) -> None:
+        script = tmp_path / "waiting.py"
+        script.write_text(WAITING_PROGRAM)
+        self.audit = tmp_path / "audit.jsonl"
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), str(self.audit), str(auth_timeout)]
+            + (["no-token"] if no_token else []),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env_with_src(),
+        )
+        assert self.process.stderr is not None and self.process.stdout is not None
+        line = self.process.stderr.readline()
+        assert line.startswith("dap-server: listening on 127.0.0.1:"), line
+        self.port = int(line.split("127.0.0.1:")[1].split()[0])
+        self.token = None if no_token else line.rsplit("access token ", 1)[1].rstrip(")\n")
+
+    def connect(self) -> tuple[DapClient, str]:
+        """A connection (as `DapClient.connect` makes) and the address the listener sees it
+        from, which is its `client` in the audit log."""
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        sock.settimeout(None)
+
+        def read() -> bytes:
+            try:
+                return sock.recv(65536)
+            except OSError:
+                return b""
+
+        def close() -> None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+        return DapClient(sock.sendall, read, close), f"127.0.0.1:{sock.getsockname()[1]}"
+
+    def attach_owner(self, owner: DapClient) -> None:
+        owner.initialize()
+        owner.request("attach", {"token": self.token})
+        owner.wait_event("initialized")
+        configure(owner)
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline() == "configured\n"
+
+    def connections(self) -> list[tuple[str, str]]:
+        """(client, outcome) of every connection record so far."""
+        return [
+            (line["client"], line["outcome"])
+            for line in _audit_lines(self.audit)
+            if line["operation"] == "connection"
+        ]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=10)
+
+
+def test_a_silent_connection_is_closed_at_the_deadline_then_the_owner_attaches(
+    tmp_path: Path,
+) -> None:
+    app = ShortDeadline(tmp_path, auth_timeout=1)
+    try:
+        silent, silent_at = app.connect()
+        started = time.monotonic()
+        silent.wait_closed(timeout=5)
+        waited = time.monotonic() - started
+        assert 0.95 <= waited < 3, f"closed after {waited:.2f} s, the deadline is 1 s"
+        assert silent.messages == []  # nothing was said to it, nothing about the program
+        assert app.connections() == [
+            (silent_at, "accepted"),
+            (silent_at, "closed: no access token within 1 s"),
+        ]
+        owner, owner_at = app.connect()
+        try:
+            app.attach_owner(owner)
+        finally:
+            owner.close()
+    finally:
+        app.stop()
+    assert app.connections()[2] == (owner_at, "accepted")
+    grants = [
+        (line["client"], line["outcome"])
+        for line in _audit_lines(app.audit)
+        if line["operation"] == "authorization"
+    ]
+    assert grants == [(owner_at, "ok")]
+
+
+def test_the_owner_gets_in_at_once_while_strangers_wait_without_the_token(
+    tmp_path: Path,
+) -> None:
+    # A long deadline: the owner must not have to wait for it.
+    app = ShortDeadline(tmp_path, auth_timeout=60)
+    strangers: list[DapClient] = []
+    try:
+        silent, silent_at = app.connect()  # says nothing at all
+        strangers.append(silent)
+        talker, talker_at = app.connect()  # initialized, and keeps asking without the token
+        strangers.append(talker)
+        talker.initialize()
+        assert talker.request_error("threads") == (
+            f"threads: not authorized: this debuggee requires an access token; {HOW}"
+        )
+        started = time.monotonic()
+        owner, owner_at = app.connect()
+        try:
+            app.attach_owner(owner)
+            took = time.monotonic() - started
+            assert took < 10, f"the owner waited {took:.1f} s"
+            # The strangers lost their connections the moment the owner got in.
+            silent.wait_closed(timeout=5)
+            talker.wait_closed(timeout=5)
+            assert silent.messages == []
+            assert [m.get("command") for m in talker.messages] == ["initialize", "threads"]
+            # While the owner is attached, a newcomer is turned away with the reason.
+            late, late_at = app.connect()
+            try:
+                assert late.request_error("initialize", {"adapterID": "x"}) == (
+                    f"another client is already debugging process {app.process.pid}; "
+                    "disconnect it first"
+                )
+            finally:
+                late.close()
+            owner.request("threads")  # still served
+        finally:
+            owner.close()
+    finally:
+        for stranger in strangers:
+            stranger.close()
+        app.stop()
+    first_in = "closed: another client presented the access token first"
+    outcomes = app.connections()
+    assert outcomes[:3] == [
+        (silent_at, "accepted"),
+        (talker_at, "accepted"),
+        (owner_at, "accepted"),
+    ]
+    assert sorted(outcomes[3:5]) == sorted([(silent_at, first_in), (talker_at, first_in)])
+    assert (
+        late_at,
+        f"refused: another client is already debugging process {app.process.pid}; "
+        "disconnect it first",
+    ) in outcomes
+
+
+def test_a_flood_of_silent_connections_cannot_keep_the_owner_out(tmp_path: Path) -> None:
+    from dap_server.debuggee.bootstrap import MAX_PENDING
+
+    app = ShortDeadline(tmp_path, auth_timeout=60)
+    flood = [app.connect() for _ in range(MAX_PENDING + 4)]
+    try:
+        # The oldest are dropped for the newer ones: never more than MAX_PENDING wait.
+        for client, _ in flood[:4]:
+            client.wait_closed(timeout=5)
+        owner, owner_at = app.connect()
+        try:
+            app.attach_owner(owner)  # within the 60 s deadline of every one of them
+            for client, _ in flood[4:]:
+                client.wait_closed(timeout=5)
+        finally:
+            owner.close()
+    finally:
+        for client, _ in flood:
+            client.close()
+        app.stop()
+    ended = dict((at, outcome) for at, outcome in app.connections() if outcome != "accepted")
+    dropped = (
+        f"closed: dropped for a newer connection ({MAX_PENDING} were waiting without the "
+        "access token)"
+    )
+    # The owner's own connection dropped one more (it waits too, for a round trip), then took
+    # the place from the other MAX_PENDING - 1.
+    assert [ended[at] for _, at in flood] == [dropped] * 5 + [
+        "closed: another client presented the access token first"
+    ] * (MAX_PENDING - 1)
+    assert owner_at not in ended or ended[owner_at] == "closed"
+
+
+def test_a_wrong_token_closes_the_connection_at_once(tmp_path: Path) -> None:
+    app = ShortDeadline(tmp_path, auth_timeout=60)
+    try:
+        guesser, guesser_at = app.connect()
+        try:
+            started = time.monotonic()
+            assert guesser.request_error("initialize", {"adapterID": "x", "token": "guess"}) == (
+                f"initialize: wrong access token; {HOW}"
+            )
+            guesser.wait_closed(timeout=5)
+            assert time.monotonic() - started < 5  # not the 60 s deadline
+        finally:
+            guesser.close()
+        owner, owner_at = app.connect()
+        try:
+            app.attach_owner(owner)
+        finally:
+            owner.close()
+    finally:
+        app.stop()
+    assert app.connections()[:3] == [
+        (guesser_at, "accepted"),
+        (guesser_at, "closed: wrong access token"),
+        (owner_at, "accepted"),
+    ]
+    decisions = [
+        (line["client"], line["outcome"], line["details"]["command"])
+        for line in _audit_lines(app.audit)
+        if line["operation"] == "authorization"
+    ]
+    assert decisions == [
+        (guesser_at, f"refused: initialize: wrong access token; {HOW}", "initialize"),
+        (owner_at, "ok", "attach"),
+    ]
+
+
+def test_without_a_token_one_client_at_a_time_as_before(tmp_path: Path) -> None:
+    app = ShortDeadline(tmp_path, auth_timeout=0.5, no_token=True)
+    try:
+        first, first_at = app.connect()
+        try:
+            time.sleep(1)  # past the deadline: with nothing to present, there is none
+            second, _ = app.connect()
+            try:
+                assert second.request_error("initialize", {"adapterID": "x"}) == (
+                    f"another client is already debugging process {app.process.pid}; "
+                    "disconnect it first"
+                )
+            finally:
+                second.close()
+            first.initialize()
+            first.request("attach", {})
+        finally:
+            first.close()
+    finally:
+        app.stop()
+    assert app.connections()[0] == (first_at, "accepted")
 
 
 # --- 6. fuzz: hovering anything never changes the program ---------------------------------------------

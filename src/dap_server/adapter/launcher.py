@@ -108,6 +108,10 @@ def plan_launch(
         command.append("--no-just-my-code")
     if terminal and config.redirectOutput:
         command.append("--redirect-output")
+    if terminal:
+        # The editor, not the adapter, is the program's parent: a watcher of the runner's
+        # reports how it ended (a signal, os._exit), which the program itself cannot.
+        command.append("--watch-exit")
     if log_dir:
         command += ["--log-dir", log_dir]
     if children is not None:
@@ -223,9 +227,26 @@ def describe_exit(code: int) -> str:
     return f"exited with code {code}"
 
 
-def hello_token(message: dict[str, Any]) -> str | None:
-    if message.get("type") == "event" and message.get("event") == "dap_server.hello":
+def hello_token(message: dict[str, Any], event: str = "dap_server.hello") -> str | None:
+    """The token of a first message `event` (the debuggee's hello, or the exit watcher's)."""
+    if message.get("type") == "event" and message.get("event") == event:
         body = message.get("body") or {}
         token = body.get("token")
         return token if isinstance(token, str) else None
+    return None
+
+
+# The first message of a terminal program's exit watcher, and its one report (see
+# `dap_server.debuggee.runner.start_exit_watcher`; not imported from there: it pulls in the
+# engine).
+WATCHER_HELLO = "dap_server.watcher"
+EXIT_STATUS = "dap_server.exitStatus"
+
+
+def exit_status(message: dict[str, Any]) -> int | None:
+    """The exit code of a watcher's report (negative: the signal), or None."""
+    if message.get("type") == "event" and message.get("event") == EXIT_STATUS:
+        code = (message.get("body") or {}).get("exitCode")
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code
     return None

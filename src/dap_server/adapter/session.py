@@ -10,8 +10,13 @@ Who reports the end of the program depends on who owns the process:
 - launched in the internal console, the adapter spawned it: `exited` (the real exit status,
   signals included) and `terminated` are the adapter's own, sent once the process has ended and
   its output is drained, so they always come after the program's last output;
-- launched in a terminal or attached, the debuggee reports `exited` itself and the adapter
-  sends `terminated` when the debuggee's connection ends.
+- launched in a terminal, the editor owns the process; the runner's watcher, the program's
+  parent in the terminal, reports its exit status on a connection of its own, and the adapter
+  sends `exited` with it (signals included) and `terminated` once the program's connection has
+  ended and the status is in. The debuggee's own `exited` stands in when there is no watcher
+  (or it vanished without a word);
+- attached, the debuggee reports `exited` itself and the adapter sends `terminated` when the
+  debuggee's connection ends.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import os
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -30,12 +35,14 @@ from pydantic import BaseModel, ValidationError
 
 from dap_server.adapter.config import AttachConfig, ConfigError, LaunchConfig
 from dap_server.adapter.launcher import (
+    WATCHER_HELLO,
     ChildNotify,
     DebuggeeProcess,
     LaunchError,
     LaunchPlan,
     check_launch,
     describe_exit,
+    exit_status,
     hello_token,
     plan_launch,
     spawn,
@@ -117,6 +124,18 @@ class RequestFailed(Exception):
     """An adapter-side request failure; the message goes to the editor."""
 
 
+@dataclass(eq=False)
+class ExitWatch:
+    """How a program started in a terminal ended, as its watcher (its parent) reports it."""
+
+    debuggee: MessageStream  # the program's own connection
+    stream: MessageStream  # the watcher's
+    reported: anyio.Event = field(default_factory=anyio.Event)
+    code: int | None = None
+    # The program's own `exited` body: used if the watcher ends without reporting (killed).
+    fallback: dict[str, Any] | None = None
+
+
 class AdapterSession:
     def __init__(
         self,
@@ -159,6 +178,8 @@ class AdapterSession:
         self._child_pids: set[int] = set()
         # Set by a disconnect that detaches: the program runs on without the debugger.
         self.detached = False
+        # A program launched in a terminal: its exit status, from the runner's watcher.
+        self._exit_watch: ExitWatch | None = None
 
     # -- to the editor ---------------------------------------------------------------------
 
@@ -410,7 +431,62 @@ class AdapterSession:
         await self._answer_orphans()
         if self.process is None and not self._restarting:
             # Not our process (terminal, attach): the connection's end is the session's end.
+            watch = self._exit_watch
+            if watch is not None and watch.debuggee is stream:
+                if not await self._report_watched_exit(watch):
+                    return
             await self.send_terminated()
+
+    async def _report_watched_exit(self, watch: ExitWatch) -> bool:
+        """`exited` for a terminal program whose connection has ended; False when the session
+        has moved on meanwhile (a restart), and nothing is to be said.
+
+        The wait has no limit of its own: the connection ends as the process ends (or, a
+        program outliving its connection, e.g. non-daemon threads, once it really ends, as for
+        a spawned program); `terminate` and `disconnect` still end it, and a watcher that dies
+        closes its connection."""
+        if self.detached:
+            return True  # the program runs on; it has not exited
+        await watch.reported.wait()
+        if self._restarting or self._exit_watch is not watch:
+            return False
+        if watch.code is not None:
+            if watch.code < 0:
+                await self.output("console", f"The program was {describe_exit(watch.code)}.\n")
+            await self.event("exited", {"exitCode": watch.code})
+        elif watch.fallback is not None:
+            await self.event("exited", watch.fallback)
+        return True
+
+    def watch_exit(self, debuggee: MessageStream, watcher: MessageStream | None) -> None:
+        """The watcher of the program on `debuggee` (None: no watcher, e.g. not a terminal)."""
+        previous = self._exit_watch
+        self._exit_watch = ExitWatch(debuggee, watcher) if watcher is not None else None
+        assert self._tg is not None
+        if previous is not None:
+            self._tg.start_soon(previous.stream.aclose)  # a restart's: that run is over
+        if self._exit_watch is not None:
+            self._tg.start_soon(self._read_watcher, self._exit_watch)
+
+    async def _read_watcher(self, watch: ExitWatch) -> None:
+        try:
+            while True:
+                message = await watch.stream.receive()
+                if message is None:
+                    break
+                if not isinstance(message, dict):
+                    continue
+                if self.transcript:
+                    self.transcript.record("from-watcher", message)
+                code = exit_status(message)
+                if code is not None:
+                    watch.code = code
+                    break
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+            pass
+        finally:
+            watch.reported.set()
+        await watch.stream.aclose()
 
     async def _answer_orphans(self) -> None:
         """Requests relayed to a debuggee that died before answering still get a response.
@@ -454,6 +530,12 @@ class AdapterSession:
                 return
             if name in ("exited", "terminated") and (self.process is not None or self._restarting):
                 # The adapter reports the end of a process it owns itself, after the output.
+                return
+            if name in ("exited", "terminated") and self._exit_watch is not None:
+                # The watcher's status is the real one (atexit handlers, a crash at shutdown
+                # come after the runner's `exited`); it is reported when the connection ends.
+                if name == "exited":
+                    self._exit_watch.fallback = dict(message.get("body") or {})
                 return
             if name == "terminated":
                 await self.send_terminated()
@@ -502,9 +584,11 @@ class AdapterSession:
         token: str,
         timeout: float,
         request: str = "launch",
+        watchers: list[MessageStream] | None = None,
     ) -> tuple[MessageStream, int]:
         """Waits for the spawned debuggee to connect back and prove itself with its token;
-        returns the stream and the debuggee's pid."""
+        returns the stream and the debuggee's pid. The connection of an exit watcher with the
+        same token (a terminal program's, which connects first) goes to `watchers`."""
 
         async def exited_early() -> None:
             if process is None:
@@ -532,6 +616,13 @@ class AdapterSession:
                         pid = (first.get("body") or {}).get("pid")
                         result.append((stream, pid if isinstance(pid, int) else 0))
                         return
+                    if (
+                        watchers is not None
+                        and isinstance(first, dict)
+                        and check_token(hello_token(first, WATCHER_HELLO), token)
+                    ):
+                        watchers.append(stream)
+                        continue
                 # Not our debuggee: somebody else found the port. Refuse and keep waiting.
                 log.warning("refused a connection without the debuggee's token")
                 await stream.aclose()
@@ -601,15 +692,23 @@ class AdapterSession:
         except BaseException:
             listener.close()
             raise
+        watchers: list[MessageStream] = []
         try:
             stream, pid = await self.accept_debuggee(
-                listener, process, token, config.connectTimeout
+                listener, process, token, config.connectTimeout, watchers=watchers
             )
-        except LaunchError:
-            if process is not None:
+        except BaseException as exc:
+            if process is not None and isinstance(exc, LaunchError):
                 process.kill()
+            with anyio.CancelScope(shield=True):
+                for watcher in watchers:
+                    await watcher.aclose()
             raise
         self.debuggee_pid = pid
+        for extra in watchers[1:]:
+            await extra.aclose()  # one watcher per program: another cannot be ours
+        # Before the relay starts: the program may end at once.
+        self.watch_exit(stream, watchers[0] if watchers else None)
         self.attach_stream(stream)
         init = await self.debuggee_request("initialize", self.client_args)
         if not init.get("success"):
@@ -786,6 +885,9 @@ class AdapterSession:
             self.kill_children()
         if self.debuggee is not None:
             await self.debuggee.aclose()
+        if self._exit_watch is not None:
+            # The watcher goes on without us: it ends with the program, as the terminal expects.
+            await self._exit_watch.stream.aclose()
         if self._children is not None:
             await self._children.aclose()
 

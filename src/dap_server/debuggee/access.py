@@ -6,6 +6,10 @@ can run any code in the program. So until the client presents the listener's tok
 `token` in the `initialize` arguments or in the `attach` arguments, every request except
 `initialize` is refused with a message saying how to present it.
 
+The listener (`bootstrap.Listener`) runs the gate itself while a connection has not presented
+the token, before the connection is given the session, so that a client that never does cannot
+hold the listener's one place; a wrong token (`WrongToken`) closes the connection.
+
 `GatedTable` wraps the session's `CommandTable` for one connection: `Connection` only calls
 `get()` (and `capabilities()` through `initialize`), so the gate needs no change to the
 dispatcher. One gate per connection: a new client starts locked again.
@@ -24,6 +28,11 @@ HOW = (
     "present the access token printed by the listener (or written to its --token-file) "
     "as 'token' in the attach arguments (launch.json) or in the initialize arguments"
 )
+
+
+class WrongToken(RequestError):
+    """A token was presented and is not the listener's: the connection is closed after the
+    error, rather than left open for guessing."""
 
 
 class AccessGate:
@@ -54,7 +63,7 @@ class AccessGate:
                 self.granted = True
                 self._tell(request, "ok")
                 return
-            self._refuse(request, f"{request.command}: wrong access token; {HOW}")
+            self._refuse(request, f"{request.command}: wrong access token; {HOW}", WrongToken)
         if request.command == "initialize":
             return  # the token may still come with attach
         self._refuse(
@@ -62,9 +71,11 @@ class AccessGate:
             f"{request.command}: not authorized: this debuggee requires an access token; {HOW}",
         )
 
-    def _refuse(self, request: Request, message: str) -> NoReturn:
+    def _refuse(
+        self, request: Request, message: str, error: type[RequestError] = RequestError
+    ) -> NoReturn:
         self._tell(request, f"refused: {message}")
-        raise RequestError(message)
+        raise error(message)
 
     def _tell(self, request: Request, outcome: str) -> None:
         if self._on_decision is not None:

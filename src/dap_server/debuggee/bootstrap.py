@@ -8,32 +8,37 @@ It is idempotent: a second attach reuses the engine already running in the proce
 `listen` opens a DAP listener inside this process (`dap-server --listen`, `dap_server.listen()`,
 a child process waiting for its editor). Clients connect one at a time, straight from an editor
 (nvim-dap's `server` adapter) or through the adapter (`attach` + `connect`); each must present
-the access token first (see `access.py`). A client that leaves, with or without `disconnect`,
-leaves the program running with no breakpoints, and the next client can attach later.
+the access token first (see `access.py`), and until it has it holds no place (see `Listener`):
+a connection that never presents it cannot keep the owner out. A client that leaves, with or
+without `disconnect`, leaves the program running with no breakpoints, and the next client can
+attach later.
 """
 
 from __future__ import annotations
 
 import _thread
+import collections
 import functools
 import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from dap_server.auth import check_bind_address, generate_token, peer_uid, write_token_file
-from dap_server.debuggee.access import AccessGate, GatedTable
+from dap_server.debuggee.access import AccessGate, GatedTable, WrongToken
 from dap_server.debuggee.commands import TABLE
 from dap_server.debuggee.commands.lifecycle import disconnect as detach_session
-from dap_server.debuggee.dispatch import CancelToken, Request
+from dap_server.debuggee.dispatch import CancelToken, Request, RequestError
 from dap_server.debuggee.runner import DebuggeeHost
-from dap_server.debuggee.server import Connection
+from dap_server.debuggee.server import Connection, Outbox
 from dap_server.debuggee.session import DebugSession, LaunchOptions
 from dap_server.state.audit import AuditLog
 from dap_server.transcript import Transcript
+from dap_server.wire.framing import DecodedMessage, FramingError
 from dap_server.wire.sync_stream import MessageSocket, TcpListener, connect_tcp, listen_tcp
 
 _lock = threading.Lock()
@@ -156,22 +161,85 @@ def _release_attached(h: DebuggeeHost, ours: list[Connection]) -> None:
     h.debugger.close()
 
 
+# A connection has this long (seconds) to present the access token; then it is closed. Until
+# it has, it holds no place: see `Listener`.
+AUTH_TIMEOUT = 10.0
+# Connections still without the token, at most; a newer one drops the oldest. The owner's own
+# connection presents the token within a round trip of connecting, so it is always among the
+# newest: only a flood of this many connections inside that round trip could push it out.
+MAX_PENDING = 8
+# Connections being turned away with an explanation at once (each waits up to 5 s for a request
+# to answer); beyond that one is closed without a word, so a flood cannot pile up threads.
+MAX_REFUSING = 8
+
+
+class _Rewindable(MessageSocket):
+    """A client's stream that can give back a message already read.
+
+    The listener reads a client's first requests itself, until the token; the request that
+    carried it is then read again by the session's `Connection`, which handles it like any
+    other (responses, audit, events) instead of the listener copying that work.
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__(sock)
+        self._again: collections.deque[DecodedMessage | FramingError] = collections.deque()
+
+    def unread(self, message: DecodedMessage | FramingError) -> None:
+        self._again.appendleft(message)
+
+    def receive(self, timeout: float | None = None) -> DecodedMessage | FramingError | None:
+        if self._again:
+            return self._again.popleft()
+        return super().receive(timeout)
+
+
+@dataclass(eq=False)
+class _Pending:
+    """A connection that has not presented the access token yet.
+
+    It is in its listener's `_pending` list until it ends; whoever takes it out of the list
+    (its own thread, or one that drops it) records how it ended and closes it, so that it is
+    recorded once, and before its client can see it closed.
+    """
+
+    stream: _Rewindable
+    client: str
+    gate: AccessGate
+
+
 @dataclass
 class Listener:
-    """One listening socket in this process and the client currently served on it."""
+    """One listening socket in this process and the client currently served on it.
+
+    One client is served at a time, and only once it has presented the access token: until
+    then a connection waits in `_pending`, answered by the listener itself (initialize, and
+    refusals), with no access to the session. The first pending connection to present the token
+    takes the place and the others are closed; one that presents a wrong token is closed at
+    once, one that presents none within `auth_timeout` seconds too. So a local process that
+    connects and says nothing cannot lock the owner out. With `--no-token` (token None) there
+    is nothing to wait for: the first connection is served, the others are refused meanwhile.
+    """
 
     host: DebuggeeHost
     socket: TcpListener
     token: str | None
     # Set while a client is attached and has finished configuring (configurationDone).
     configured: threading.Event = field(default_factory=threading.Event)
-    busy: threading.Lock = field(default_factory=threading.Lock)
     connection: Connection | None = None
     closed: bool = False
     _ending: bool = False
     # Connections accepted and refused, authorization, and (unless a client's attach names its
     # own `auditLog`) every operation of every client.
     audit: AuditLog | None = None
+    auth_timeout: float = AUTH_TIMEOUT
+    # Guards `_serving` (a client has the session) and `_pending`.
+    _slot: threading.Lock = field(default_factory=threading.Lock)
+    _serving: bool = False
+    _pending: list[_Pending] = field(default_factory=list)
+    _refusing: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(MAX_REFUSING)
+    )
 
     @property
     def address(self) -> tuple[str, int]:
@@ -189,41 +257,194 @@ class Listener:
         self.host.session.hide_current_thread()
         while not self.closed:
             try:
-                stream, peer = self.socket.accept()
+                # The listening socket's own accept, so that each client's stream can give back
+                # the request that carried its token (`_Rewindable`).
+                conn, peer = self.socket.socket.accept()
+                stream = _Rewindable(conn)
             except OSError:
                 return  # closed
             client = f"{peer[0]}:{peer[1]}"
-            refusal = _other_user(stream)
-            if refusal is None and not self.busy.acquire(blocking=False):
-                refusal = (
+            refusal = _other_user(stream) or self._take(stream, client)
+            if refusal is None:
+                continue
+            self._record("connection", f"refused: {refusal}", client)
+            if self._refusing.acquire(blocking=False):
+                threading.Thread(
+                    target=self._turn_away,
+                    args=(stream, refusal),
+                    name="dap_server.refuse",
+                    daemon=True,
+                ).start()
+            else:
+                stream.close()
+
+    def _take(self, stream: _Rewindable, client: str) -> str | None:
+        """Admits a new connection (and starts its thread), or says why it is refused."""
+        pending: _Pending | None = None
+        evicted: _Pending | None = None
+        with self._slot:
+            if self._serving:
+                return (
                     f"another client is already debugging process {os.getpid()}; "
                     "disconnect it first"
                 )
-            if refusal is not None:
-                self._record("connection", f"refused: {refusal}", client)
-                threading.Thread(
-                    target=_refuse, args=(stream, refusal), name="dap_server.refuse", daemon=True
-                ).start()
-                continue
-            self._record("connection", "accepted", client)
-            threading.Thread(
-                target=self._serve, args=(stream, client), name="dap_server.server", daemon=True
-            ).start()
+            if self.token is None:
+                self._serving = True  # --no-token: the first to connect is the one served
+            else:
 
-    def _serve(self, stream: MessageSocket, client: str = "") -> None:
+                def on_gate(request: Request, outcome: str) -> None:
+                    self._record("authorization", outcome, client, command=request.command)
+
+                pending = _Pending(stream, client, AccessGate(self.token, on_decision=on_gate))
+                self._pending.append(pending)
+                if len(self._pending) > MAX_PENDING:
+                    evicted = self._pending.pop(0)
+        self._record("connection", "accepted", client)
+        if evicted is not None:
+            self._end_pending(
+                [evicted],
+                "closed: dropped for a newer connection "
+                f"({MAX_PENDING} were waiting without the access token)",
+            )
+        if pending is not None:
+            target: Callable[[], None] = functools.partial(self._authenticate, pending)
+            name = "dap_server.authenticate"
+        else:
+            gate = AccessGate(None)
+            target = functools.partial(self._serve, stream, client, gate, None)
+            name = "dap_server.server"
+        threading.Thread(target=target, name=name, daemon=True).start()
+        return None
+
+    def _turn_away(self, stream: MessageSocket, text: str) -> None:
+        try:
+            _refuse(stream, text)
+        finally:
+            self._refusing.release()
+
+    # -- before the token ------------------------------------------------------------------
+
+    def _authenticate(self, pending: _Pending) -> None:
+        """Serves a connection until it presents the token (then it is served for real), closes
+        it, or it is closed; records how it ended."""
+        session = self.host.session
+        assert session is not None
+        session.hide_current_thread()
+        transcript = self.host.transcript
+        # The listener's answers are numbered by the outbox the connection keeps once served.
+        outbox = Outbox(pending.stream, transcript.record if transcript else None)
+        try:
+            outcome = self._await_token(pending, outbox)
+        except OSError:
+            outcome = "closed"
+        if isinstance(outcome, tuple):
+            self._serve(pending.stream, pending.client, pending.gate, *outcome)
+            return
+        if outcome is not None and self._leave(pending):
+            # On record before the connection closes: a client that sees it closed finds it there.
+            self._record("connection", outcome, pending.client)
+        pending.stream.close()
+
+    def _await_token(
+        self, pending: _Pending, outbox: Outbox
+    ) -> str | tuple[Request | None, Outbox] | None:
+        """Answers the requests of a connection without the token: initialize is answered (the
+        token may come with attach), everything else is refused. Returns how the connection
+        ends (an audit outcome; None: recorded already), or, once it presented the token and
+        got the place, the initialize answered here (applied to the session now) and its
+        outbox."""
+        stream = pending.stream
+        deadline = time.monotonic() + self.auth_timeout
+        transcript = self.host.transcript
+        initialize: Request | None = None
+        while True:
+            try:
+                message = stream.receive(timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                return f"closed: no access token within {self.auth_timeout:g} s"
+            if message is None:
+                return "closed"
+            request = _lobby_request(message, outbox)
+            if request is None or not isinstance(message, dict):
+                continue
+            try:
+                pending.gate.admit(request)
+            except WrongToken as exc:
+                if transcript is not None:
+                    transcript.record("recv", message)
+                if self._leave(pending):
+                    # On record before the client sees the answer (and perhaps connects again).
+                    self._record("connection", "closed: wrong access token", pending.client)
+                    outbox.fail(request.seq, request.command, str(exc))
+                return None
+            except RequestError as exc:
+                if transcript is not None:
+                    transcript.record("recv", message)
+                outbox.fail(request.seq, request.command, str(exc))
+                continue
+            if not pending.gate.granted:
+                # initialize without the token: answered here with what the `initialize`
+                # command answers (the capabilities); the session takes the client's settings
+                # from it only if this connection gets in (`_serve`).
+                if transcript is not None:
+                    transcript.record("recv", message)
+                outbox.respond(request.seq, request.command, TABLE.capabilities())
+                initialize = request
+                continue
+            if not self._claim(pending):
+                return None  # dropped meanwhile (another connection got in first): on record
+            # The session's connection handles (and records) it, as its first request.
+            stream.unread(message)
+            return (None if request.command == "initialize" else initialize), outbox
+
+    def _claim(self, pending: _Pending) -> bool:
+        """The connection presented the token: it takes the place, and every other connection
+        still without the token is closed. False if it was closed meanwhile."""
+        with self._slot:
+            if pending not in self._pending or self._serving:
+                return False
+            self._serving = True
+            self._pending.remove(pending)
+            others, self._pending = self._pending, []
+        self._end_pending(others, "closed: another client presented the access token first")
+        return True
+
+    def _leave(self, pending: _Pending) -> bool:
+        """Takes `pending` out of the waiting list; False if another thread did (and so has
+        recorded its end and closed it)."""
+        with self._slot:
+            if pending not in self._pending:
+                return False
+            self._pending.remove(pending)
+            return True
+
+    def _end_pending(self, ended: list[_Pending], outcome: str) -> None:
+        """Closes connections taken out of the waiting list, recorded first."""
+        for pending in ended:
+            self._record("connection", outcome, pending.client)
+            pending.stream.close()
+
+    # -- the client ----------------------------------------------------------------------------
+
+    def _serve(
+        self,
+        stream: MessageSocket,
+        client: str,
+        gate: AccessGate,
+        initialize: Request | None,
+        outbox: Outbox | None = None,
+    ) -> None:
+        """Serves the client that has the place (token presented, or `--no-token`) until it
+        leaves. `initialize`: its initialize request the listener answered before the token."""
         session = self.host.session
         assert session is not None
         session.hide_current_thread()
         if self.audit is not None and session.audit is None:
             session.audit = self.audit
         try:
-
-            def on_gate(request: Request, outcome: str) -> None:
-                self._record("authorization", outcome, client, command=request.command)
-
             table = GatedTable(
                 TABLE,
-                AccessGate(self.token, on_decision=on_gate),
+                gate,
                 after={
                     "initialize": lambda request: self._on_initialize(request, client),
                     "configurationDone": self._on_configured,
@@ -234,10 +455,20 @@ class Listener:
             connection = Connection(
                 stream, table, session, transcript.record if transcript else None
             )
+            if outbox is not None:
+                # Go on numbering after the answers the listener sent before the token.
+                connection.outbox = outbox
             self.connection = connection
             session.outbox = connection.outbox
             session.disconnected.clear()
             session.terminate_requested = False
+            if initialize is not None:
+                # Its answer went out already; the session now takes the client's settings
+                # from it (and the audit log its record) exactly as if it were handled here.
+                entry = table.get("initialize")
+                assert entry is not None
+                entry.handler(session, initialize)
+                session.after_request(initialize, "ok")
             connection.serve()
             session.outbox = None
             self.connection = None
@@ -251,8 +482,10 @@ class Listener:
                 _end_program()
         finally:
             stream.close()
-            self.busy.release()
+            # On record before the place is free: the next client's "accepted" comes after it.
             self._record("connection", "closed", client)
+            with self._slot:
+                self._serving = False
 
     def _on_initialize(self, request: Request, client: str) -> None:
         if self.audit is not None:
@@ -282,6 +515,9 @@ class Listener:
         (after `exited`/`terminated`, and the answer to a disconnect that ended the program)."""
         self.closed = True
         self.socket.close()
+        with self._slot:
+            pending, self._pending = self._pending, []
+        self._end_pending(pending, "closed: the listener closed")
         connection = self.connection
         if connection is not None:
             connection.done.wait(grace)
@@ -301,6 +537,28 @@ def _other_user(stream: MessageSocket) -> str | None:
         f"connection refused: the connecting process runs as user {uid}, and only processes "
         f"of user {os.getuid()}, who runs the program, may debug it"
     )
+
+
+def _lobby_request(message: DecodedMessage | FramingError, outbox: Outbox) -> Request | None:
+    """The request in a message read before the token, or None (answered here if it deserves
+    an answer), with the checks `Connection` makes."""
+    if isinstance(message, FramingError):
+        if message.seq is not None:
+            outbox.fail(message.seq, message.command or "unknown", message.message)
+        return None
+    if message.get("type") != "request":
+        return None
+    seq = message.get("seq")
+    command = message.get("command")
+    if not isinstance(seq, int) or not isinstance(command, str):
+        if isinstance(seq, int):
+            outbox.fail(seq, "unknown", "request without a 'command' string")
+        return None
+    arguments = message.get("arguments") or {}
+    if not isinstance(arguments, dict):
+        outbox.fail(seq, command, f"{command}: 'arguments' must be an object")
+        return None
+    return Request(seq, command, arguments, CancelToken())
 
 
 def _refuse(stream: MessageSocket, text: str | None = None) -> None:
@@ -358,13 +616,17 @@ def listen(
     allow_remote: bool = False,
     options: LaunchOptions | None = None,
     audit_log: str | None = None,
+    auth_timeout: float = AUTH_TIMEOUT,
 ) -> Listener:
     """Starts (once) the process's DAP listener; later calls return the same one.
 
     Raises `dap_server.auth.BindAddressError` for a non-loopback host without `allow_remote`.
     With `audit_log` (a path, created 0600), connections accepted and refused, authorization
-    decisions and every client's operations are appended to it as JSON lines.
+    decisions and every client's operations are appended to it as JSON lines. A connection
+    that has not presented the token `auth_timeout` seconds after connecting is closed.
     """
+    if not auth_timeout > 0:
+        raise ValueError(f"auth_timeout must be a positive number of seconds, not {auth_timeout!r}")
     global _listener, _attach_owned
     with _lock:
         if _listener is not None and not _listener.closed:
@@ -380,7 +642,7 @@ def listen(
         expected = token or generate_token()
     audit = AuditLog(audit_log) if audit_log else None
     sock = listen_tcp(host_name, port)
-    listener = Listener(h, sock, expected, audit=audit)
+    listener = Listener(h, sock, expected, audit=audit, auth_timeout=auth_timeout)
     listener._record(
         "listen",
         "ok",
@@ -575,6 +837,9 @@ def after_fork_in_child(h: DebuggeeHost) -> None:
     if _listener is not None:
         _listener.closed = True
         _drop(_listener.socket.socket)
+        # (no lock: the thread that held it at the fork may not exist here)
+        for pending in _listener._pending:
+            _drop(pending.stream.socket)
         if _listener.connection is not None:
             _listener.connection.outbox.closed = True
             _drop(_listener.connection.outbox.stream.socket)

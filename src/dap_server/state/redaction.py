@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from dap_server.state.presentation import instance_dict
+
 __all__ = [
     "DEFAULT_HARMLESS_WORDS",
     "DEFAULT_PATTERNS",
@@ -726,30 +728,10 @@ def _plain_children(value: object, seen: set[int], limit: int) -> list[tuple[str
             return [("", v) for v in itertools.islice(value, limit)]
         if isinstance(value, types.ModuleType | type) or callable(value):
             return []
-        instance_dict = _instance_dict(value)
-        if instance_dict is None:
+        attrs = instance_dict(value)
+        if attrs is None:
             return []
         seen.add(id(value))
-        return [
-            (k, v)
-            for k, v in itertools.islice(dict.items(instance_dict), limit)
-            if isinstance(k, str)
-        ]
+        return [(k, v) for k, v in itertools.islice(dict.items(attrs), limit) if isinstance(k, str)]
     except RuntimeError:  # resized by another thread while we iterate
         return []
-
-
-def _instance_dict(value: object) -> dict[str, object] | None:
-    # Only the ordinary `__dict__` slot (a getset descriptor on some class of the MRO, or none at
-    # all); a class that defines `__dict__` as a property would run code.
-    for klass in type(value).__mro__:
-        descriptor = klass.__dict__.get("__dict__")
-        if descriptor is not None:
-            if not isinstance(descriptor, types.GetSetDescriptorType):
-                return None
-            break
-    try:
-        instance_dict = object.__getattribute__(value, "__dict__")
-    except AttributeError:
-        return None
-    return instance_dict if type(instance_dict) is dict else None

@@ -77,6 +77,7 @@ from dap_server.state.policy import (
     install_audit_hook,
     unguarded,
 )
+from dap_server.state.presentation import instance_dict
 from dap_server.state.redaction import (
     REDACTED,
     Redactor,
@@ -544,7 +545,7 @@ def _is_expandable(value: object) -> bool:
         return False
     if kind in (list, tuple, dict, set, frozenset):
         return bool(value)
-    return _instance_dict(value) is not None
+    return instance_dict(value) is not None
 
 
 def _preview_children(value: object, live: bool) -> Iterator[tuple[str, object]]:
@@ -562,7 +563,7 @@ def _preview_children(value: object, live: bool) -> Iterator[tuple[str, object]]
         for index, item in enumerate(value):
             yield str(index), item
     elif kind not in _SCALARS and not isinstance(value, type | types.ModuleType):
-        attrs = _instance_dict(value)
+        attrs = instance_dict(value)
         if attrs is not None:
             yield from list(attrs.items())
 
@@ -582,21 +583,6 @@ _MAX_SIZE: Final = 1_000_000
 
 class _Refused(Exception):
     """The restricted evaluator will not do this; the message says what."""
-
-
-def _instance_dict(value: object) -> dict[str, Any] | None:
-    # The ordinary __dict__ slot only (a class defining __dict__ as a property would run code).
-    for klass in type(value).__mro__:
-        descriptor = klass.__dict__.get("__dict__")
-        if descriptor is not None:
-            if not isinstance(descriptor, types.GetSetDescriptorType):
-                return None
-            break
-    try:
-        attrs = object.__getattribute__(value, "__dict__")
-    except AttributeError:
-        return None
-    return attrs if type(attrs) is dict else None
 
 
 def _check_plain(value: object, budget: list[int]) -> bool:
@@ -1149,7 +1135,7 @@ def _static_getattr(obj: Any, name: str) -> Any:
             ):
                 return class_attr.__get__(obj, kind)
             raise _Refused(f"the expression could have side effects (property '{name}')")
-    attrs = _instance_dict(obj)
+    attrs = instance_dict(obj)
     if attrs is not None and name in attrs:
         return attrs[name]
     if owner is not None:

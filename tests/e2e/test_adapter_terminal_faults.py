@@ -1,0 +1,239 @@
+"""How a program the editor starts in a terminal (runInTerminal) ends, through the real adapter.
+
+The editor, not the adapter, is the parent of such a program, so only the runner's exit watcher
+(the terminal's process, the program's parent) can tell a signal, a segfault or `os._exit`:
+every ending gives `exited` with the real status, then `terminated`, and the terminal's process
+ends with the same status.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from dap_server.adapter import launcher
+from dap_server.debuggee import runner
+from tests.e2e.adapter_helpers import (
+    TIMEOUT,
+    answer,
+    configure,
+    reverse_request,
+    spawn_terminal,
+    wait_gone,
+)
+from tests.support.dap_client import DapClient
+from tests.support.programs import program
+
+ENDS = program("ends_in_terminal.py")
+DIES = program("dies.py")
+READS = program("reads_stdin.py")
+CLEANUP = program("cleanup.py")
+
+
+@pytest.fixture
+def terminals() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """What the test started as the editor's terminal; whatever is left is killed."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for terminal in started:
+        if terminal.poll() is None:
+            terminal.kill()
+        terminal.wait(timeout=TIMEOUT)
+
+
+def start(
+    client: DapClient,
+    terminals: list[subprocess.Popen[bytes]],
+    arguments: dict[str, Any],
+    *,
+    stdin: bool = False,
+    pty: int | None = None,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Launches in the integrated terminal, answers runInTerminal like an editor; returns the
+    terminal's process and the program's pid from the `process` event."""
+    client.initialize(supportsRunInTerminalRequest=True)
+    seq = client.send_request("launch", {"console": "integratedTerminal", **arguments})
+    request = reverse_request(client, "runInTerminal")
+    if pty is None:
+        terminal = spawn_terminal(request["arguments"], stdin=stdin)
+    else:
+        terminal = spawn_in_pty(request["arguments"], pty)
+    terminals.append(terminal)
+    answer(client, request, {"processId": terminal.pid})
+    client.wait_event("initialized")
+    configure(client)
+    assert client.wait_response(seq)["success"]
+    (process,) = client.events("process")
+    pid = process["systemProcessId"]
+    assert isinstance(pid, int)
+    return terminal, pid
+
+
+def spawn_in_pty(arguments: dict[str, Any], slave: int) -> subprocess.Popen[bytes]:
+    """A real terminal: the command leads a session whose controlling terminal is the pty, so
+    Ctrl+C written to the master is the kernel's SIGINT to the foreground process group."""
+    env = dict(os.environ)
+    for key, value in (arguments.get("env") or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.Popen(
+        ["setsid", "--ctty", *arguments["args"]],
+        cwd=arguments.get("cwd") or None,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+    )
+
+
+def ended(client: DapClient) -> int:
+    """The `exited` code, checked to come once and before `terminated`."""
+    client.wait_event("terminated")
+    names = [m["event"] for m in client.messages if m.get("event") in ("exited", "terminated")]
+    assert names == ["exited", "terminated"]
+    (exited,) = client.events("exited")
+    code = exited["exitCode"]
+    assert isinstance(code, int)
+    return code
+
+
+def test_the_adapter_and_the_runner_agree_on_the_watcher_messages() -> None:
+    # Two copies (the adapter may not import the runner, which imports the engine).
+    assert (launcher.WATCHER_HELLO, launcher.EXIT_STATUS) == (
+        runner.WATCHER_HELLO,
+        runner.EXIT_STATUS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [
+        ({"program": ENDS, "args": ["code", "3"]}, 3),
+        ({"program": DIES, "args": ["exit7"]}, 7),
+        ({"program": DIES, "args": ["sigkill"]}, -int(signal.SIGKILL)),
+        ({"program": DIES, "args": ["segfault"]}, -int(signal.SIGSEGV)),
+        # The runner has said 0 by then; the process's real status wins.
+        ({"program": ENDS, "args": ["atexit", "5"]}, 5),
+        ({"code": "raise SystemExit(4)"}, 4),
+    ],
+    ids=["exit-3", "os-exit-7", "self-sigkill", "segfault", "atexit-os-exit", "code-form"],
+)
+def test_every_ending_gives_the_real_exit_status(
+    client: DapClient,
+    terminals: list[subprocess.Popen[bytes]],
+    target: dict[str, Any],
+    code: int,
+) -> None:
+    terminal, pid = start(client, terminals, target)
+    assert pid != terminal.pid  # the program, not the watcher the terminal started
+    assert ended(client) == code
+    assert terminal.wait(timeout=TIMEOUT) == code  # the terminal sees it too
+    if code < 0:
+        name = signal.Signals(-code).name
+        assert f"The program was killed by signal {name}.\n" in client.output("console")
+    assert wait_gone(pid)
+
+
+def test_program_killed_from_outside(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    terminal, pid = start(client, terminals, {"program": ENDS, "args": ["wait"]})
+    assert terminal.stdout is not None
+    assert terminal.stdout.readline() == b"waiting\n"
+    os.kill(pid, signal.SIGKILL)
+    assert ended(client) == -int(signal.SIGKILL)
+    assert terminal.wait(timeout=TIMEOUT) == -int(signal.SIGKILL)
+    client.request("disconnect")
+    assert client.process is not None and client.process.wait(timeout=TIMEOUT) == 0
+
+
+def test_program_reading_stdin_in_the_terminal(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    terminal, _ = start(client, terminals, {"program": READS}, stdin=True)
+    out, err = terminal.communicate(b"typed line\n", timeout=TIMEOUT)
+    assert (out, err) == (b"got 'typed line'\n", b"")
+    assert terminal.returncode == 0
+    assert ended(client) == 0
+
+
+def test_terminate_is_still_graceful(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    terminal, _ = start(client, terminals, {"program": CLEANUP})
+    assert terminal.stdout is not None
+    assert terminal.stdout.readline() == b"ready\n"
+    client.request("terminate")
+    assert ended(client) == -int(signal.SIGINT)
+    out, err = terminal.communicate(timeout=TIMEOUT)
+    assert out == b"cleanup done\n"
+    assert b"KeyboardInterrupt" in err
+    assert terminal.returncode == -int(signal.SIGINT)
+
+
+@pytest.mark.parametrize(
+    ("sig", "code"),
+    [
+        (signal.SIGTERM, -int(signal.SIGTERM)),
+        (signal.SIGINT, 11),  # the program counts its SIGINTs: exactly one
+    ],
+)
+def test_a_signal_sent_to_the_terminals_process_reaches_the_program(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]], sig: signal.Signals, code: int
+) -> None:
+    how = "count-interrupts" if sig == signal.SIGINT else "wait"
+    terminal, _ = start(client, terminals, {"program": ENDS, "args": [how]})
+    assert terminal.stdout is not None
+    assert terminal.stdout.readline() == b"waiting\n"
+    os.kill(terminal.pid, sig)  # the pid the editor knows: the watcher's
+    assert ended(client) == code
+    assert terminal.wait(timeout=TIMEOUT) == code
+
+
+@pytest.mark.skipif(shutil.which("setsid") is None, reason="needs util-linux setsid")
+def test_ctrl_c_in_a_real_terminal_interrupts_once(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    master, slave = os.openpty()
+    output = bytearray()
+    waiting = threading.Event()
+
+    def read_terminal() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: every process holding the pty is gone
+                return
+            if not data:
+                return
+            output.extend(data)
+            if b"waiting" in output:
+                waiting.set()
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    try:
+        terminal, _ = start(
+            client, terminals, {"program": ENDS, "args": ["count-interrupts"]}, pty=slave
+        )
+        os.close(slave)
+        slave = -1
+        reader.start()
+        assert waiting.wait(TIMEOUT), bytes(output)
+        os.write(master, b"\x03")  # Ctrl+C: the kernel signals the whole foreground group
+        assert ended(client) == 11, bytes(output)
+        assert terminal.wait(timeout=TIMEOUT) == 11
+        reader.join(TIMEOUT)
+        assert b"interrupts 1\r\n" in output
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
