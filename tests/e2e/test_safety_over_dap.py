@@ -743,7 +743,9 @@ class ShortDeadline:
         )
         assert self.process.stderr is not None and self.process.stdout is not None
         line = self.process.stderr.readline()
-        assert line.startswith("dap-server: listening on 127.0.0.1:"), line
+        if not line.startswith("dap-server: listening on 127.0.0.1:"):
+            self.process.kill()
+            raise AssertionError(line + self.process.communicate(timeout=10)[1])
         self.port = int(line.split("127.0.0.1:")[1].split()[0])
         self.token = None if no_token else line.rsplit("access token ", 1)[1].rstrip(")\n")
 
