@@ -237,3 +237,59 @@ def test_ctrl_c_in_a_real_terminal_interrupts_once(
         if slave >= 0:
             os.close(slave)
         os.close(master)
+
+
+def test_program_that_cannot_start_fails_the_launch_at_once(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    client.initialize(supportsRunInTerminalRequest=True)
+    seq = client.send_request(
+        "launch", {"module": "no_such_module_here", "console": "integratedTerminal"}
+    )
+    request = reverse_request(client, "runInTerminal")
+    terminal = spawn_terminal(request["arguments"], stdin=False)
+    terminals.append(terminal)
+    answer(client, request, {"processId": terminal.pid})
+    # Not after connectTimeout (15 s): the watcher says the program is gone.
+    response = client.wait_response(seq, timeout=5)
+    assert response["message"] == (
+        "launch: the program exited with code 2 before the debugger could connect "
+        "(its output is in the terminal)"
+    )
+    _, err = terminal.communicate(timeout=TIMEOUT)
+    assert err == b"dap-server: No module named 'no_such_module_here'\n"
+    assert terminal.returncode == 2
+
+
+def test_restart_reports_only_the_last_runs_end(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    first, _ = start(client, terminals, {"program": ENDS, "args": ["wait"]})
+    assert first.stdout is not None
+    assert first.stdout.readline() == b"waiting\n"
+    seq = client.send_request(
+        "restart",
+        {"arguments": {"program": ENDS, "args": ["code", "6"], "console": "integratedTerminal"}},
+    )
+    request = reverse_request(client, "runInTerminal")
+    second = spawn_terminal(request["arguments"], stdin=False)
+    terminals.append(second)
+    answer(client, request, {"processId": second.pid})
+    assert client.wait_response(seq)["success"]
+    assert first.wait(timeout=TIMEOUT) == -int(signal.SIGKILL)  # the first run, killed
+    assert ended(client) == 6  # and only the second one's end reported
+    assert second.wait(timeout=TIMEOUT) == 6
+
+
+def test_detached_program_runs_on_and_its_terminal_still_gets_its_status(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    terminal, pid = start(client, terminals, {"program": ENDS, "args": ["wait"]})
+    assert terminal.stdout is not None
+    assert terminal.stdout.readline() == b"waiting\n"
+    client.request("disconnect", {"terminateDebuggee": False})
+    assert client.process is not None and client.process.wait(timeout=TIMEOUT) == 0
+    assert client.events("exited") == []  # it has not exited
+    assert terminal.poll() is None
+    os.kill(pid, signal.SIGTERM)
+    assert terminal.wait(timeout=TIMEOUT) == -int(signal.SIGTERM)

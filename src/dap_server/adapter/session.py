@@ -128,8 +128,8 @@ class RequestFailed(Exception):
 class ExitWatch:
     """How a program started in a terminal ended, as its watcher (its parent) reports it."""
 
-    debuggee: MessageStream  # the program's own connection
-    stream: MessageStream  # the watcher's
+    stream: MessageStream  # the watcher's connection
+    debuggee: MessageStream | None = None  # the program's own, once it has connected
     reported: anyio.Event = field(default_factory=anyio.Event)
     code: int | None = None
     # The program's own `exited` body: used if the watcher ends without reporting (killed).
@@ -458,15 +458,16 @@ class AdapterSession:
             await self.event("exited", watch.fallback)
         return True
 
-    def watch_exit(self, debuggee: MessageStream, watcher: MessageStream | None) -> None:
-        """The watcher of the program on `debuggee` (None: no watcher, e.g. not a terminal)."""
+    def watch_exit(self, debuggee: MessageStream, watch: ExitWatch | None) -> None:
+        """`watch` reports how the program on `debuggee` ends (None: no watcher, e.g. not a
+        terminal, or a runner that could not fork one)."""
         previous = self._exit_watch
-        self._exit_watch = ExitWatch(debuggee, watcher) if watcher is not None else None
-        assert self._tg is not None
+        self._exit_watch = watch
+        if watch is not None:
+            watch.debuggee = debuggee
         if previous is not None:
+            assert self._tg is not None
             self._tg.start_soon(previous.stream.aclose)  # a restart's: that run is over
-        if self._exit_watch is not None:
-            self._tg.start_soon(self._read_watcher, self._exit_watch)
 
     async def _read_watcher(self, watch: ExitWatch) -> None:
         try:
@@ -584,16 +585,26 @@ class AdapterSession:
         token: str,
         timeout: float,
         request: str = "launch",
-        watchers: list[MessageStream] | None = None,
+        watchers: list[ExitWatch] | None = None,
     ) -> tuple[MessageStream, int]:
         """Waits for the spawned debuggee to connect back and prove itself with its token;
-        returns the stream and the debuggee's pid. The connection of an exit watcher with the
-        same token (a terminal program's, which connects first) goes to `watchers`."""
+        returns the stream and the debuggee's pid. An exit watcher presenting the same token (a
+        terminal program's, which connects first) is read from then on and goes to `watchers`."""
+        watcher_seen = anyio.Event()
 
         async def exited_early() -> None:
             if process is None:
-                await anyio.sleep_forever()
-                return
+                await watcher_seen.wait()
+                assert watchers
+                await watchers[0].reported.wait()
+                code = watchers[0].code
+                if code is None:
+                    await anyio.sleep_forever()  # the watcher died: only the timeout can tell
+                    return
+                raise LaunchError(
+                    f"{request}: the program {describe_exit(code)} before the debugger could "
+                    "connect (its output is in the terminal)"
+                )
             code = await process.wait()
             with anyio.move_on_after(2):
                 await process.output_done.wait()
@@ -621,7 +632,11 @@ class AdapterSession:
                         and isinstance(first, dict)
                         and check_token(hello_token(first, WATCHER_HELLO), token)
                     ):
-                        watchers.append(stream)
+                        watch = ExitWatch(stream)
+                        assert self._tg is not None
+                        self._tg.start_soon(self._read_watcher, watch)
+                        watchers.append(watch)
+                        watcher_seen.set()
                         continue
                 # Not our debuggee: somebody else found the port. Refuse and keep waiting.
                 log.warning("refused a connection without the debuggee's token")
@@ -692,7 +707,7 @@ class AdapterSession:
         except BaseException:
             listener.close()
             raise
-        watchers: list[MessageStream] = []
+        watchers: list[ExitWatch] = []
         try:
             stream, pid = await self.accept_debuggee(
                 listener, process, token, config.connectTimeout, watchers=watchers
@@ -701,12 +716,12 @@ class AdapterSession:
             if process is not None and isinstance(exc, LaunchError):
                 process.kill()
             with anyio.CancelScope(shield=True):
-                for watcher in watchers:
-                    await watcher.aclose()
+                for watch in watchers:
+                    await watch.stream.aclose()
             raise
         self.debuggee_pid = pid
         for extra in watchers[1:]:
-            await extra.aclose()  # one watcher per program: another cannot be ours
+            await extra.stream.aclose()  # one watcher per program: another cannot be ours
         # Before the relay starts: the program may end at once.
         self.watch_exit(stream, watchers[0] if watchers else None)
         self.attach_stream(stream)

@@ -284,15 +284,16 @@ def check_target(target: Target) -> None:
 
 def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.debuggee") -> int:
     a = parse_args(sys.argv[1:] if argv is None else argv, prog)
+    if a.watch_exit and a.connect is not None:
+        # First, while this process has no thread but its main one: fork() keeps only the
+        # calling thread, so the engine and the server must start in the child, after it.
+        # Before the target check too: a program that cannot start is reported at once.
+        start_exit_watcher(a.connect, a.token)
     try:
         check_target(a.target)
     except UsageError as exc:
         print(f"dap-server: {exc}", file=sys.stderr)
         return 2
-    if a.watch_exit and a.connect is not None:
-        # First, while this process has no thread but its main one: fork() keeps only the
-        # calling thread, so the engine and the server must start in the child, after it.
-        start_exit_watcher(a.connect, a.token)
     if a.subprocess_notify is not None:
         enable_for_children(
             a.subprocess_notify,
