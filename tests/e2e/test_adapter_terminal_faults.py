@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -293,3 +294,25 @@ def test_detached_program_runs_on_and_its_terminal_still_gets_its_status(
     assert terminal.poll() is None
     os.kill(pid, signal.SIGTERM)
     assert terminal.wait(timeout=TIMEOUT) == -int(signal.SIGTERM)
+
+
+def test_a_terminal_that_ignores_sigchld_still_gets_the_status(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    # SIG_IGN survives exec: a child of such a process would be reaped by the kernel.
+    ignoring = "import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+    client.initialize(supportsRunInTerminalRequest=True)
+    seq = client.send_request(
+        "launch", {"program": DIES, "args": ["segfault"], "console": "integratedTerminal"}
+    )
+    request = reverse_request(client, "runInTerminal")
+    arguments = request["arguments"]
+    wrapped = {**arguments, "args": [sys.executable, "-c", ignoring, *arguments["args"]]}
+    terminal = spawn_terminal(wrapped, stdin=False)
+    terminals.append(terminal)
+    answer(client, request, {"processId": terminal.pid})
+    client.wait_event("initialized")
+    configure(client)
+    assert client.wait_response(seq)["success"]
+    assert ended(client) == -int(signal.SIGSEGV)
+    assert terminal.wait(timeout=TIMEOUT) == -int(signal.SIGSEGV)

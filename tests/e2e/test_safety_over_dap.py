@@ -1078,3 +1078,19 @@ def test_listen_cli_audit_log_records_connections(tmp_path: Path) -> None:
     )
     assert any(op == "attach" and outcome == "ok" for op, outcome in operations)
     assert stat.S_IMODE(audit.stat().st_mode) == 0o600
+
+
+def test_listen_cli_auth_timeout_closes_silent_connections(tmp_path: Path) -> None:
+    from tests.e2e.adapter_helpers import start_listening
+
+    target = tmp_path / "loop.py"
+    target.write_text("import time\nfor _ in range(400):\n    time.sleep(0.05)\n")
+    listening = start_listening(["--listen", "0", "--auth-timeout", "1", str(target)])
+    try:
+        silent = socket.create_connection((listening.host, listening.port), timeout=10)
+        started = time.monotonic()
+        assert silent.recv(100) == b""  # closed by the listener, nothing sent
+        assert 0.9 <= time.monotonic() - started < 5
+        silent.close()
+    finally:
+        listening.stop()

@@ -441,13 +441,22 @@ class AdapterSession:
         """`exited` for a terminal program whose connection has ended; False when the session
         has moved on meanwhile (a restart), and nothing is to be said.
 
-        The wait has no limit of its own: the connection ends as the process ends (or, a
-        program outliving its connection, e.g. non-daemon threads, once it really ends, as for
-        a spawned program); `terminate` and `disconnect` still end it, and a watcher that dies
-        closes its connection."""
+        The connection ends as the process ends, and the watcher reports within moments; a
+        program that outlives its connection (non-daemon threads) is waited for, as a spawned
+        one is, and `terminate` and `disconnect` still end it. A watcher that dies closes its
+        connection; one that is stuck (stopped) is given up on shortly after the program is
+        gone, so that the session always ends."""
         if self.detached:
             return True  # the program runs on; it has not exited
-        await watch.reported.wait()
+        pid = self.debuggee_pid
+        gone_at: float | None = None
+        while not watch.reported.is_set():
+            with anyio.move_on_after(0.1):  # polling: a non-child's end has no event to wait on
+                await watch.reported.wait()
+            if pid and gone_at is None and not _running(pid):
+                gone_at = anyio.current_time()
+            if gone_at is not None and anyio.current_time() - gone_at > _WATCHER_GRACE:
+                break
         if self._restarting or self._exit_watch is not watch:
             return False
         if watch.code is not None:
@@ -1201,6 +1210,22 @@ async def _terminate_pid(pid: int, timeout: float, children: Sequence[int] = ())
         return
     for p in pids:
         _kill(p, signal.SIGKILL)
+
+
+# How long a terminal program's watcher may take to report once the program is gone; it takes
+# milliseconds (it is waiting in waitpid), so only a stuck watcher ever reaches this.
+_WATCHER_GRACE = 2.0
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a terminal program's zombie waits for its watcher to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rpartition(b")")[2].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        return _alive(pid)  # no /proc
 
 
 def _alive(pid: int) -> bool:

@@ -135,6 +135,8 @@ class RunnerArgs:
     token_file: str | None = None
     no_token: bool = False
     audit_log: str | None = None
+    # Seconds a listener's connection has to present the access token before it is closed.
+    auth_timeout: float = 10.0
     redirect_output: bool = False
     subprocess_notify: tuple[str, int] | None = None
     subprocess_timeout: float = 10.0
@@ -150,6 +152,7 @@ def build_parser(prog: str = "python -m dap_server.debuggee") -> argparse.Argume
     p.add_argument("--token-file")
     p.add_argument("--no-token", action="store_true")
     p.add_argument("--audit-log")
+    p.add_argument("--auth-timeout", type=float, default=10.0)
     p.add_argument(
         "--token-env", default="DAP_SERVER_TOKEN", help="environment variable holding the token"
     )
@@ -196,6 +199,7 @@ def parse_args(argv: Sequence[str], prog: str = "python -m dap_server.debuggee")
         token_file=ns.token_file,
         no_token=ns.no_token,
         audit_log=ns.audit_log,
+        auth_timeout=ns.auth_timeout,
         redirect_output=ns.redirect_output,
         subprocess_notify=notify,
         subprocess_timeout=ns.subprocess_timeout,
@@ -377,6 +381,7 @@ def main_listen(a: RunnerArgs) -> int:
             allow_remote=a.allow_remote,
             options=options,
             audit_log=a.audit_log,
+            auth_timeout=a.auth_timeout,
         )
     except BindAddressError as exc:
         print(f"dap-server: {exc}", file=sys.stderr)
@@ -590,6 +595,9 @@ def start_exit_watcher(address: tuple[str, int], token: str) -> None:
     except OSError:
         return  # the program's own connection will fail and say why
     watched = {signal.SIGCHLD, *_FORWARDED_SIGNALS}
+    # Whoever started the terminal may have left SIGCHLD ignored (inherited through exec): the
+    # kernel would then reap the child itself, and its status would be lost.
+    chld_action = signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     # Blocked before the fork, so that nothing sent in between is lost: the watcher collects
     # them with sigwaitinfo (the child's exit included), the child unblocks its pending ones.
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, watched)
@@ -597,11 +605,14 @@ def start_exit_watcher(address: tuple[str, int], token: str) -> None:
         child = os.fork()
     except OSError:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGCHLD, chld_action)
         report.close()
         return
     if child == 0:
         # Only this process's descriptor: shutdown() would end the watcher's connection too.
         report.close()
+        # The program gets the signal state it would have had without the watcher.
+        signal.signal(signal.SIGCHLD, chld_action)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return
     _watch(child, report, watched)
