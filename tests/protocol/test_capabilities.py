@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dap_server.adapter.session import ADAPTER_COMMANDS, capabilities
+from dap_server.adapter.registry import ADAPTER_COMMANDS, capabilities
 from dap_server.debuggee.commands import TABLE
 from tests.support.schema import load_schema
 
