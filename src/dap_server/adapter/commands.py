@@ -256,7 +256,8 @@ async def disconnect(s: AdapterSession, request: dict[str, Any], args: dict[str,
         terminate = launched  # launched programs end with the session, attached ones run on
     if not terminate:
         s.detached = True
-    if s.debuggee is not None:
+    stream = s.debuggee  # the reader clears s.debuggee when the connection ends meanwhile
+    if stream is not None:
         # Detach (or ask an attached program to end): the debuggee clears our breakpoints and
         # resumes every thread; closing the connection then leaves it waiting for a new client.
         # A launched program that is to end hears it too (its audit log records it) and stays
@@ -269,7 +270,7 @@ async def disconnect(s: AdapterSession, request: dict[str, Any], args: dict[str,
             )
         except (TimeoutError, RequestFailed):
             pass
-        await s.debuggee.aclose()
+        await stream.aclose()
     if launched and terminate:
         s.kill_debuggee()
         if s.process is not None:
@@ -289,9 +290,10 @@ async def terminate(s: AdapterSession, request: dict[str, Any], args: dict[str, 
         if s.debuggee_pid:
             s._tg.start_soon(_terminate_pid, s.debuggee_pid, timeout, sorted(s._child_pids))
             return
-    if isinstance(s.config, AttachConfig) and s.debuggee is not None:
+    stream = s.debuggee
+    if isinstance(s.config, AttachConfig) and stream is not None:
         await s.debuggee_request("disconnect", {"terminateDebuggee": True}, timeout=5)
-        await s.debuggee.aclose()
+        await stream.aclose()
         return
     raise RequestFailed("terminate: no program is running")
 

@@ -298,7 +298,12 @@ class AdapterSession:
         self._remember_configuration(command, message.get("arguments") or {})
         self._dseq += 1
         self._relayed[self._dseq] = (message["seq"], command, unmapped[0] if unmapped else None)
-        await self.debuggee.send({**message, "seq": self._dseq})
+        try:
+            await self.debuggee.send({**message, "seq": self._dseq})
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+            # The debuggee went away just now: answer here; its end is reported as usual.
+            self._relayed.pop(self._dseq, None)
+            await self.fail(message["seq"], command, f"{command}: the program has ended")
 
     def _remember_configuration(self, command: str, arguments: dict[str, Any]) -> None:
         if command not in _REPLAYED:
@@ -360,9 +365,13 @@ class AdapterSession:
         seq = self._dseq
         slot: tuple[anyio.Event, list[dict[str, Any]]] = (anyio.Event(), [])
         self._own[seq] = slot
-        await stream.send(
-            {"seq": seq, "type": "request", "command": command, "arguments": arguments}
-        )
+        try:
+            await stream.send(
+                {"seq": seq, "type": "request", "command": command, "arguments": arguments}
+            )
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
+            self._own.pop(seq, None)
+            raise RequestFailed(f"{command}: the debuggee is gone") from None
         with anyio.fail_after(timeout):
             await slot[0].wait()
         if not slot[1]:
@@ -877,8 +886,9 @@ class AdapterSession:
         ):
             _kill(self.debuggee_pid, signal.SIGKILL)  # launched in a terminal
             self.kill_children()
-        if self.debuggee is not None:
-            await self.debuggee.aclose()
+        stream = self.debuggee
+        if stream is not None:
+            await stream.aclose()
         if self._exit_watch is not None:
             # The watcher goes on without us: it ends with the program, as the terminal expects.
             await self._exit_watch.stream.aclose()
