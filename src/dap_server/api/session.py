@@ -70,54 +70,15 @@ OutputHandler = Callable[[str, str], None]
 _SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def session(
-    *,
-    program: str | os.PathLike[str] | None = None,
-    module: str | None = None,
-    args: Sequence[str] = (),
-    cwd: str | os.PathLike[str] | None = None,
-    env: Mapping[str, str | None] | None = None,
-    connect: tuple[str, int] | None = None,
-    token: str | None = None,
-    pid: int | None = None,
-    python: str | None = None,
-    security_policy: SecurityPolicy | None = None,
-    sensitive_patterns: Iterable[str] | None = None,
-    just_my_code: bool = True,
-    stop_on_entry: bool = False,
-    stop_on_uncaught: bool = True,
-    timeout: float = DEFAULT_REQUEST_TIMEOUT,
-    on_output: OutputHandler | None = None,
-) -> Session:
-    """Opens a debugging session; use it as a context manager (`with session(...) as s:`).
+class Session:
+    """One debugging session; use it as a context manager (`with session(...) as s:`).
 
     Target (at most one): `program` (a script) or `module` (`python -m`), run in a new process
     with `args`, `cwd`, `env`; `connect=(host, port)` with `token`, a program already listening
     (`dap_server.attach()`/`listen()`); `pid`, a running process to attach to; or none, for an
-    in-process session whose target is given later to `Session.run(func, ...)`.
+    in-process session whose target is given later to `Session.run(func, ...)`. docs/api.md
+    has a tour.
     """
-    return Session(
-        program=program,
-        module=module,
-        args=args,
-        cwd=cwd,
-        env=env,
-        connect=connect,
-        token=token,
-        pid=pid,
-        python=python,
-        security_policy=security_policy,
-        sensitive_patterns=sensitive_patterns,
-        just_my_code=just_my_code,
-        stop_on_entry=stop_on_entry,
-        stop_on_uncaught=stop_on_uncaught,
-        timeout=timeout,
-        on_output=on_output,
-    )
-
-
-class Session:
-    """One debugging session. See `session()` for the arguments and docs/api.md for a tour."""
 
     def __init__(
         self,
@@ -1438,6 +1399,11 @@ class Session:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
+
+
+# `dap_server.session(...)` as the user's sketch spells it: the class itself, so the function
+# and the constructor can never drift apart.
+session = Session
 
 
 def compile_check(expression: str) -> None:
