@@ -183,8 +183,12 @@ def test_missing_pid(spawn: Spawn) -> None:
 @pytest.mark.timeout(30)
 def test_not_python(spawn: Spawn, listener: socket.socket) -> None:
     proc = spawn("", argv=["sleep", "30"], ready=False)
-    time.sleep(0.1)  # let exec() happen; before it the process is still this Python
+    # Until exec() happens the child is still this Python: wait for its exe to change.
+    deadline = time.monotonic() + 10
     exe = os.readlink(f"/proc/{proc.pid}/exe")
+    while "python" in os.path.basename(exe) and time.monotonic() < deadline:
+        time.sleep(0.005)  # polling /proc: exec() sends no event to wait on
+        exe = os.readlink(f"/proc/{proc.pid}/exe")
     with pytest.raises(AttachError) as info:
         attach(proc.pid, listener)
     assert info.value.code == "not-python"
