@@ -519,11 +519,21 @@ class Debugger:
 
     def resume(self, thread_id: int | None = None) -> None:
         for ts in self._stopped_states(thread_id):
-            ts.queue.put(("resume",))
+            self._release(ts, ("resume",))
 
     def step(self, thread_id: int, kind: StepKind, target_id: int | None = None) -> None:
         (ts,) = self._stopped_states(thread_id)
-        ts.queue.put(("step", kind, target_id))
+        self._release(ts, ("step", kind, target_id))
+
+    def _release(self, ts: _ThreadState, command: tuple[Any, ...]) -> None:
+        """Queues the command that ends a thread's stop, once: the thread counts as running
+        from here on, so a second resume arriving before it has woken (continue of one thread,
+        then of all) cannot leave a stale "resume" that would end its next stop at once."""
+        with self._lock:
+            if not ts.stopped:
+                return
+            ts.stopped = False
+        ts.queue.put(command)
 
     def pause(self, thread_id: int | None = None) -> None:
         """Stops the thread (all threads: None) at its next line of visible code.

@@ -364,3 +364,29 @@ def test_stop_on_entry(h: Harness) -> None:
     assert h.where(ev.thread_id) == ("<module>", 2)
     h.dbg.resume()
     h.join()
+
+
+def test_resuming_twice_before_the_thread_wakes_does_not_skip_its_next_stop(h: Harness) -> None:
+    path = h.write(
+        """
+        def step(i):
+            value = i * 2
+            return value
+
+        for i in range(3):
+            step(i)
+        """
+    )
+    (status,) = h.dbg.set_source_breakpoints(path, [BP(3)])
+    h.run_path(path)
+    ev = h.stopped("breakpoint")
+    # Two resumes before the thread has woken (continue of one thread, then of all threads):
+    # only one may count, or the next stop would end at once.
+    h.dbg.resume(ev.thread_id)
+    h.dbg.resume(None)
+    ev = h.stopped("breakpoint")
+    assert h.locals(ev.thread_id)["i"] == 1
+    assert h.dbg.is_stopped(ev.thread_id)
+    h.dbg.set_source_breakpoints(path, [])
+    h.dbg.resume(None)
+    h.join()
