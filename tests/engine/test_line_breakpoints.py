@@ -377,7 +377,7 @@ def test_resuming_twice_before_the_thread_wakes_does_not_skip_its_next_stop(h: H
             step(i)
         """
     )
-    (status,) = h.dbg.set_source_breakpoints(path, [BP(3)])
+    h.dbg.set_source_breakpoints(path, [BP(3)])
     h.run_path(path)
     ev = h.stopped("breakpoint")
     # Two resumes before the thread has woken (continue of one thread, then of all threads):
