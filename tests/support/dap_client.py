@@ -42,6 +42,7 @@ class DapClient:
         self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._pending: list[dict[str, Any]] = []  # received, not yet consumed by a wait
         self.process: subprocess.Popen[bytes] | None = None
+        self.local_address = ""
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
 
@@ -95,7 +96,11 @@ class DapClient:
                 pass
             sock.close()
 
-        return cls(sock.sendall, read, close)
+        client = cls(sock.sendall, read, close)
+        # The address a listener sees this client from (its `client` in an audit log).
+        host, port = sock.getsockname()[:2]
+        client.local_address = f"{host}:{port}"
+        return client
 
     # -- wire ---------------------------------------------------------------------------------
 

@@ -1213,13 +1213,7 @@ class Session:
                 )
             except RequestFailed as exc:
                 raise _evaluation_error(name, exc.reason) from None
-            with self._cond:
-                self._scopes = {}  # values shown so far are stale
-            return from_dap(
-                str(body.get("value", "")),
-                str(body.get("type", "")),
-                int(body.get("variablesReference") or 0),
-            )
+            return self._assigned(body)
         frame_id = int(frame["id"])
         if len(steps) == 1:
             ref = self._scope_ref(frame_id, "Locals")
@@ -1244,8 +1238,12 @@ class Session:
             )
         except RequestFailed as exc:
             raise _evaluation_error(name, exc.reason) from None
+        return self._assigned(body)
+
+    def _assigned(self, body: dict[str, Any]) -> object:
+        """The new value a setVariable/setExpression answered; what was read before is stale."""
         with self._cond:
-            self._scopes = {}  # values shown so far are stale
+            self._scopes = {}
         return from_dap(
             str(body.get("value", "")),
             str(body.get("type", "")),
