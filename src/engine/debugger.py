@@ -21,6 +21,7 @@ pauses, LINE and RAISE are served by closures built for the current breakpoints 
 from __future__ import annotations
 
 import ast
+import builtins
 import linecache
 import os
 import queue
@@ -28,7 +29,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from types import CodeType, FrameType, TracebackType
+from types import CodeType, FrameType, FunctionType, TracebackType
 from typing import Any, TypeVar
 
 from . import _codeinfo
@@ -205,18 +206,37 @@ class _FileBreakpoints:
 
 
 class _ExceptionFilter:
-    __slots__ = ("condition", "names", "static_types", "uses_locals")
+    """An exception filter's condition, compiled for the RAISE path.
 
-    def __init__(self, condition: CodeType | None, static_types: tuple[type, ...] | None) -> None:
+    `static_types`: the condition names exception types (`ValueError`, `KeyError, OSError`),
+    resolved once against builtins. Otherwise the condition is an expression about `exc`
+    (alias `__exception__`), looked up in the raising frame: when it reads none of that frame's
+    locals (the usual case), it runs as a function of the exception made once per module
+    globals, several times cheaper than an `eval`, which builds a frame and resolves every name
+    through a locals dict; else it is evaluated with a copy of the frame's locals.
+    """
+
+    __slots__ = ("condition", "names", "static_types", "test_code", "tests", "uses_locals")
+
+    def __init__(
+        self,
+        condition: CodeType | None,
+        static_types: tuple[type, ...] | None,
+        test_code: CodeType | None = None,
+    ) -> None:
         self.condition = condition
         self.static_types = static_types
+        # The condition as the body of `lambda exc, __exception__: ...`, when it compiles so.
+        self.test_code = test_code
         # Names the condition looks up. When none is a local of the raising function, the
         # condition needs no copy of the frame's locals (f_locals builds one on 3.12).
         self.names = frozenset(condition.co_names) if condition is not None else frozenset()
-        # id(code) -> (code, whether the condition reads one of its locals). Keyed by id:
-        # hashing a code object hashes its whole content. The strong reference keeps the id
-        # from being reused; the table dies with the filter (set_exception_filters).
+        # id(code) -> (code, whether the condition reads one of its locals); id(globals) ->
+        # (globals, the condition as a function over them). Keyed by id: hashing a code object
+        # hashes its whole content, and dicts do not hash. The strong reference keeps the id
+        # from being reused; the tables die with the filter (set_exception_filters).
         self.uses_locals: dict[int, tuple[CodeType, bool]] = {}
+        self.tests: dict[int, tuple[dict[str, Any], Callable[[object, object], object]]] = {}
 
     def needs_locals(self, code: CodeType) -> bool:
         cached = self.uses_locals.get(id(code))
@@ -233,6 +253,39 @@ class _ExceptionFilter:
             self.uses_locals.clear()
         self.uses_locals[id(code)] = (code, uses)
         return uses
+
+    def test_for(self, f_globals: dict[str, Any]) -> Callable[[object, object], object]:
+        """The condition as a function over `f_globals`. Only when `test_code` is set."""
+        assert self.test_code is not None
+        entry = self.tests.get(id(f_globals))
+        if entry is None or entry[0] is not f_globals:
+            if len(self.tests) > 1_000:
+                self.tests.clear()
+            entry = (f_globals, FunctionType(self.test_code, f_globals))
+            self.tests[id(f_globals)] = entry
+        return entry[1]
+
+    def verdict(self, exc: BaseException, frame: FrameType | None) -> object:
+        """What the expression condition gives for `exc` raised in `frame`, or what it raised.
+
+        The RAISE callback inlines the common case (a cached function) of the same tables.
+        """
+        assert self.condition is not None
+        f_globals = _NO_GLOBALS if frame is None else frame.f_globals
+        reads_locals = frame is not None and self.needs_locals(frame.f_code)
+        try:
+            if self.test_code is not None and not reads_locals:
+                return self.test_for(f_globals)(exc, exc)
+            namespace = dict(frame.f_locals) if reads_locals and frame is not None else {}
+            # The exception wins over a local of the same name: the condition is about it.
+            namespace["exc"] = namespace["__exception__"] = exc
+            return eval(self.condition, f_globals, namespace)
+        except Exception as err:
+            return err
+
+
+# The globals of a condition tested with no frame (an exception that reached no Python frame).
+_NO_GLOBALS: dict[str, Any] = {"__builtins__": builtins}
 
 
 # One entry of the LINE index: (code object, breakpoints bound at this line in it, the condition
@@ -1552,19 +1605,7 @@ class Debugger:
             return isinstance(exc, flt.static_types)
         if flt.condition is None:
             return True
-        namespace: dict[str, Any] = {}
-        f_globals: dict[str, Any] = {}
-        if frame is not None:
-            f_globals = frame.f_globals
-            if flt.needs_locals(frame.f_code):
-                namespace.update(frame.f_locals)
-        # The exception wins over a local of the same name: the condition is about it.
-        namespace["exc"] = namespace["__exception__"] = exc
-        try:
-            verdict: object = eval(flt.condition, f_globals, namespace)
-        except Exception as err:
-            verdict = err
-        return self._condition_verdict(verdict, exc)
+        return self._condition_verdict(flt.verdict(exc, frame), exc)
 
     def _condition_verdict(self, verdict: object, exc: BaseException) -> bool:
         """What an exception filter's condition gave: a truth value, a type (or tuple of types)
@@ -1667,53 +1708,79 @@ def _make_raise_callback(
 
     RAISE is global and fires in every frame an exception passes through, and cannot be
     DISABLEd: its cost is paid by every exception of the program. A filter on exception types
-    rejects with one isinstance call; library code under justMyCode with one dict lookup; an
-    expression condition is evaluated here, with no method call before it and the frame's
-    locals copied only when the condition names one of them.
+    rejects with one dict lookup by the exception's type; library code under justMyCode with one
+    by its code object; an expression condition costs one call of the condition made a function
+    (see _ExceptionFilter).
     """
-    kinds = dbg._paths.kinds
     classify = dbg._paths.kind
     held = dbg._held
     get_ident = _get_ident
     control_flow = _CONTROL_FLOW
     getframe = _getframe
     static_types = flt.static_types
-    condition = flt.condition
-    uses_locals = flt.uses_locals
-    needs_locals = flt.needs_locals
+    expression = flt.condition is not None and static_types is None
     _id = id
+    # id(code) -> (code, whether its exceptions are seen at all (justMyCode), and once an
+    # expression condition has run there with no need of the frame's locals: the globals it ran
+    # with and the condition as a function over them). One lookup answers every per-code
+    # question. The strong reference keeps the id from being reused.
+    seen: dict[int, tuple[CodeType, bool, object, Callable[[object, object], object] | None]] = {}
+    # Exception type -> whether the filter's types take it: a dict lookup beats isinstance with
+    # a tuple, which walks the MRO once per type in it.
+    matches: dict[type, bool] = {}
+
+    def learn(code: CodeType) -> tuple[CodeType, bool, object, None]:
+        kind = classify(code.co_filename)
+        if len(seen) > 10_000:
+            seen.clear()
+        entry = seen[_id(code)] = (
+            code,
+            kind == USER or (kind == LIBRARY and not skip_library),
+            None,
+            None,
+        )
+        return entry
+
+    def first_verdict(code: CodeType, frame: FrameType, exc: BaseException) -> object:
+        # The condition's first run in this code (or with other globals): remember its function
+        # form for the next raise here when the code has no local the condition reads.
+        if flt.test_code is not None and not flt.needs_locals(code):
+            f_globals = frame.f_globals
+            seen[_id(code)] = (code, True, f_globals, flt.test_for(f_globals))
+        return flt.verdict(exc, frame)
 
     def on_raise(code: CodeType, offset: int, exc: BaseException) -> object:
         try:
-            if static_types is not None and not isinstance(exc, static_types):
-                return None
-            filename = code.co_filename
-            kind = kinds.get(filename)
-            if kind is None:
-                kind = classify(filename)
-            if kind != USER and (skip_library or kind == HIDDEN):
+            if static_types is not None:
+                cls = type(exc)
+                match = matches.get(cls)
+                if match is None:
+                    match = issubclass(cls, static_types)
+                    if len(matches) > 1_000:
+                        matches.clear()
+                    matches[cls] = match
+                if not match:
+                    return None
+            entry = seen.get(_id(code))
+            if entry is None or entry[0] is not code:
+                entry = learn(code)
+            if not entry[1]:
                 return None
             if held and held.get(get_ident()) is exc:
                 return None
-            if isinstance(exc, control_flow):
-                return None
             frame = getframe(1)
-            if condition is None or static_types is not None:
-                dbg._raise_candidate(exc, frame, True)
+            verdict: object = True
+            if expression:
+                test = entry[3]
+                if test is not None and entry[2] is frame.f_globals:
+                    try:
+                        verdict = test(exc, exc)
+                    except Exception as err:
+                        verdict = err
+                else:
+                    verdict = first_verdict(code, frame, exc)
+            if not verdict or isinstance(exc, control_flow):
                 return None
-            cached = uses_locals.get(_id(code))
-            if cached is not None and cached[0] is code:
-                namespace = dict(frame.f_locals) if cached[1] else {}
-            else:
-                namespace = dict(frame.f_locals) if needs_locals(code) else {}
-            namespace["exc"] = namespace["__exception__"] = exc
-            try:
-                verdict: object = eval(condition, frame.f_globals, namespace)
-            except Exception as err:
-                verdict = err
-            else:
-                if not verdict:
-                    return None
             dbg._raise_candidate(exc, frame, verdict)
         except Exception:
             dbg._bug("RAISE")
@@ -1736,7 +1803,25 @@ def _compile_exception_filter(condition: str | None) -> _ExceptionFilter:
         return _ExceptionFilter(code, (value,))
     if isinstance(value, tuple) and value and all(isinstance(t, type) for t in value):
         return _ExceptionFilter(code, value)
-    return _ExceptionFilter(code, None)
+    return _ExceptionFilter(code, None, _condition_function(condition))
+
+
+def _condition_function(condition: str) -> CodeType | None:
+    """`condition` as the code of `lambda exc, __exception__: <condition>`, or None when it
+    cannot be one (then it is always evaluated with `eval`)."""
+    try:
+        body = ast.parse(condition, "<exception condition>", mode="eval").body
+        params = [ast.arg("exc"), ast.arg("__exception__")]
+        function = ast.Lambda(
+            ast.arguments(posonlyargs=[], args=params, kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body,
+        )
+        outer = compile(
+            ast.fix_missing_locations(ast.Expression(function)), "<exception condition>", "eval"
+        )
+    except (SyntaxError, ValueError):
+        return None
+    return next((c for c in outer.co_consts if isinstance(c, CodeType)), None)
 
 
 def _is_clean_exit(exc: BaseException) -> bool:

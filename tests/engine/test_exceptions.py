@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from engine import ExceptionFilterSpec as XF
-from engine import Stopped
+from engine import Output, Stopped
 
 from .conftest import Harness
 
@@ -73,6 +73,84 @@ def test_raised_filter_expression_condition_sees_exception_and_locals(h: Harness
     h.join()
     h.drain()
     assert [type(e) for e in h.seen].count(Stopped) == 1
+
+
+def test_raised_filter_type_condition_takes_subclasses(h: Harness) -> None:
+    path = h.write(RAISES)
+    h.dbg.set_exception_filters([XF("raised", condition="LookupError")])
+    h.run_path(path)
+    ev = h.stopped("exception")
+    assert h.where(ev.thread_id) == ("fail", 12)
+    assert isinstance(h.dbg.exception(ev.thread_id), KeyError)
+    h.dbg.resume(ev.thread_id)
+    h.join()
+    h.drain()
+    assert [type(e) for e in h.seen].count(Stopped) == 1
+
+
+def test_raised_filter_condition_uses_the_raising_frames_globals(h: Harness) -> None:
+    # One code object run with two module namespaces: the condition must read the LIMIT of the
+    # namespace each raise happens in, not the one it first ran with. The module-level frame
+    # the exception passes through has its own LIMIT, which nothing exceeds.
+    path = h.write(
+        """
+        SRC = "def check(v):\\n    raise ValueError(v)\\n"
+        code = compile(SRC, __file__, "exec")
+        low, high = {"LIMIT": 0}, {"LIMIT": 10}
+        exec(code, low)
+        exec(code, high)
+        LIMIT = 100
+        for ns, value in ((high, 5), (low, 6), (high, 7), (low, 8)):
+            try:
+                ns["check"](value)
+            except ValueError:
+                pass
+        """
+    )
+    h.dbg.set_exception_filters([XF("raised", condition="exc.args[0] > LIMIT")])
+    h.run_path(path)
+    stopped_with = []
+    for _ in range(2):
+        ev = h.stopped("exception")
+        assert h.where(ev.thread_id) == ("check", 2)
+        stopped_with.append(h.dbg.exception(ev.thread_id).args)
+        h.dbg.resume(ev.thread_id)
+    h.join()
+    h.drain()
+    assert stopped_with == [(6,), (8,)]
+    assert [type(e) for e in h.seen].count(Stopped) == 2
+
+
+def test_raised_filter_condition_sees_exc_in_nested_scopes(h: Harness) -> None:
+    # A generator expression is a scope of its own: `exc` must reach it (an eval with `exc` in
+    # a locals dict would fail here with NameError and stop on every exception).
+    path = h.write(RAISES)
+    h.dbg.set_exception_filters([XF("raised", condition="any(a == 'k' for a in exc.args)")])
+    h.run_path(path)
+    ev = h.stopped("exception")
+    assert h.where(ev.thread_id) == ("fail", 12)
+    h.dbg.resume(ev.thread_id)
+    h.join()
+    h.drain()
+    assert [type(e) for e in h.seen].count(Stopped) == 1
+    assert not [e for e in h.seen if isinstance(e, Output)]
+
+
+def test_raised_filter_condition_that_raises_stops_and_says_why(h: Harness) -> None:
+    path = h.write(RAISES)
+    h.dbg.set_exception_filters([XF("raised", condition="exc.args[0].missing")])
+    h.run_path(path)
+    ev = h.stopped("exception")
+    assert h.where(ev.thread_id) == ("parse", 2)
+    h.drain()
+    outputs = [e for e in h.seen if isinstance(e, Output)]
+    assert [o.text for o in outputs] == [
+        "Exception filter condition raised AttributeError: 'str' object has no attribute "
+        "'missing'\n"
+    ]
+    h.dbg.set_exception_filters([])
+    h.dbg.resume(ev.thread_id)
+    h.join()
 
 
 def test_raised_in_library_stops_once_at_first_user_frame(h: Harness) -> None:
