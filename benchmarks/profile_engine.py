@@ -97,6 +97,31 @@ def main() -> None:
     # the callbacks the engine registered for this mode are timed by calling them directly,
     # from a frame shaped like the workload's hot function, next to the floor's.
     time_callbacks(callbacks, mode.key)
+    if mode.key in ("e", "e-type"):
+        dispatch_floors(unit, args.seconds)
+
+
+def dispatch_floors(unit: Callable[[], object], seconds: float) -> None:
+    """The workload with RAISE on and a callback that looks at nothing: what any RAISE-based
+    filter pays before its first test of the exception. `slice` stands for a callback written
+    in C: the cheapest standard callable that takes the callback's three arguments."""
+    mon = sys.monitoring
+    mon.use_tool_id(mon.DEBUGGER_ID, "dispatch floor")
+
+    def noop(code: CodeType, offset: int, e: BaseException) -> object:
+        return None
+
+    try:
+        for title, cb in (("a no-op Python function", noop), ("a C callable (slice)", slice)):
+            plain = per_unit(unit, seconds)
+            mon.register_callback(mon.DEBUGGER_ID, mon.events.RAISE, cb)
+            mon.set_events(mon.DEBUGGER_ID, mon.events.RAISE)
+            on = per_unit(unit, seconds)
+            mon.set_events(mon.DEBUGGER_ID, 0)
+            print(f"{'workload, RAISE on, callback ' + title:<64} {on / plain:6.2f}x plain")
+    finally:
+        mon.register_callback(mon.DEBUGGER_ID, mon.events.RAISE, None)
+        mon.free_tool_id(mon.DEBUGGER_ID)
 
 
 def installed_callbacks() -> dict[str, Callable[..., object]]:
