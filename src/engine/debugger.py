@@ -1622,7 +1622,10 @@ class Debugger:
             isinstance(verdict, tuple) and all(isinstance(t, type) for t in verdict)
         ):
             return isinstance(exc, verdict)
-        return bool(verdict)
+        try:
+            return bool(verdict)
+        except Exception as err:  # a value with no truth (a numpy array): stop and say why
+            return self._condition_verdict(err, exc)
 
     def _emit(self, event: Event) -> None:
         try:
@@ -1779,7 +1782,12 @@ def _make_raise_callback(
                         verdict = err
                 else:
                     verdict = first_verdict(code, frame, exc)
-            if not verdict or isinstance(exc, control_flow):
+                try:
+                    if not verdict:
+                        return None
+                except Exception as err:  # a value with no truth (a numpy array): say why
+                    verdict = err
+            if isinstance(exc, control_flow):
                 return None
             dbg._raise_candidate(exc, frame, verdict)
         except Exception:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine import EngineError, Output, Stopped
 from engine import ExceptionFilterSpec as XF
-from engine import Output, Stopped
 
 from .conftest import Harness
 
@@ -151,6 +151,36 @@ def test_raised_filter_condition_that_raises_stops_and_says_why(h: Harness) -> N
     h.dbg.set_exception_filters([])
     h.dbg.resume(ev.thread_id)
     h.join()
+
+
+def test_raised_filter_condition_without_truth_value_stops_and_says_why(h: Harness) -> None:
+    path = h.write(
+        """
+        class Ambiguous:
+            def __bool__(self):
+                raise ValueError("no truth value")
+
+        def fail():
+            raise KeyError("k")
+
+        try:
+            fail()
+        except KeyError:
+            pass
+        """
+    )
+    h.dbg.set_exception_filters([XF("raised", condition="Ambiguous()")])
+    h.run_path(path)
+    ev = h.stopped("exception")
+    assert h.where(ev.thread_id) == ("fail", 6)
+    h.dbg.resume(ev.thread_id)
+    h.join()
+    h.drain()
+    assert [o.text for o in h.seen if isinstance(o, Output)] == [
+        "Exception filter condition raised ValueError: no truth value\n"
+    ]
+    assert [type(e) for e in h.seen].count(Stopped) == 1
+    assert not [e for e in h.seen if isinstance(e, EngineError)]
 
 
 def test_raised_in_library_stops_once_at_first_user_frame(h: Harness) -> None:
