@@ -669,6 +669,7 @@ class Debugger:
             tb_frames=visible,
             description="Uncaught exception",
             text=_exception_text(exc),
+            exception_filter="uncaught",
         )
 
     # ------------------------------------------------------------------ inspection
@@ -904,6 +905,7 @@ class Debugger:
             exc=exc,
             description="Exception raised",
             text=_exception_text(exc),
+            exception_filter="raised",
         )
 
     def _on_handled(self, code: CodeType, offset: int, exc: BaseException) -> object:
@@ -949,6 +951,7 @@ class Debugger:
                 exc=exc,
                 description="User-unhandled exception",
                 text=_exception_text(exc),
+                exception_filter="userUnhandled",
             )
         except Exception:
             self._bug("PY_UNWIND")
@@ -1089,6 +1092,7 @@ class Debugger:
         tb_frames: list[FrameType] | None = None,
         description: str | None = None,
         text: str | None = None,
+        exception_filter: str | None = None,
     ) -> None:
         """Blocks the calling (user) thread on its command queue until resumed."""
         with self._lock:
@@ -1102,7 +1106,9 @@ class Debugger:
             ts.exception = exc
             ts.targets = {}
             ts.stopped = True
-        self._emit(Stopped(ts.native_id, reason, description, text, hit_ids, False))
+        self._emit(
+            Stopped(ts.native_id, reason, description, text, hit_ids, False, exception_filter)
+        )
         step: tuple[Any, ...] | None = None
         while True:
             try:

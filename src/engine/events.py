@@ -75,6 +75,8 @@ class Stopped:
     text: str | None = None
     hit_breakpoint_ids: tuple[int, ...] = ()
     all_threads_stopped: bool = False
+    # For reason "exception": the filter that stopped ("raised", "uncaught", "userUnhandled").
+    exception_filter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

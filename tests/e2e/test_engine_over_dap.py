@@ -159,3 +159,96 @@ def test_pause_a_thread_in_a_tight_loop_and_threads_list(client: DapClient) -> N
     client.wait_event("terminated")
     exited = [e["threadId"] for e in client.events("thread") if e["reason"] == "exited"]
     assert threads["spinner"] in exited
+
+
+# --- exception filters --------------------------------------------------------------------------
+
+RAISER = program("exception_filters.py")
+
+
+def start_with_exceptions(client: DapClient, exceptions: dict[str, object]) -> None:
+    client.initialize()
+    seq = client.send_request("launch", {"program": RAISER})
+    client.wait_event("initialized")
+    client.request("setExceptionBreakpoints", exceptions)
+    client.request("configurationDone")
+    assert client.wait_response(seq)["success"]
+
+
+def exception_stops(client: DapClient) -> list[tuple[str, int, str, str]]:
+    """Continues the program to its end; for each stop: frame name, line, exception id and
+    break mode (from exceptionInfo)."""
+    stops = []
+    while True:
+        event = client.wait_any_event(("stopped", "exited"))
+        if event["event"] == "exited":
+            assert event["body"] == {"exitCode": 0}
+            return stops
+        tid = event["body"]["threadId"]
+        assert event["body"]["reason"] == "exception"
+        top = client.stack(tid)[0]
+        info = client.request("exceptionInfo", {"threadId": tid})
+        stops.append((top["name"], top["line"], info["exceptionId"], info["breakMode"]))
+        client.request("continue", {"threadId": tid})
+
+
+def test_raised_filter_with_a_type_condition(client: DapClient) -> None:
+    start_with_exceptions(
+        client, {"filters": [], "filterOptions": [{"filterId": "raised", "condition": "KeyError"}]}
+    )
+    assert exception_stops(client) == [
+        ("lookup", line_of(RAISER, "lookup"), "KeyError", "always"),
+    ]
+
+
+def test_raised_filter_with_an_expression_condition(client: DapClient) -> None:
+    condition = "isinstance(exc, ValueError) and 'x1' in str(exc)"
+    start_with_exceptions(
+        client, {"filters": [], "filterOptions": [{"filterId": "raised", "condition": condition}]}
+    )
+    assert exception_stops(client) == [
+        ("parse", line_of(RAISER, "parse"), "ValueError", "always"),
+    ]
+    assert "Exception filter condition" not in client.output()
+
+
+def test_raised_filter_without_condition_sees_every_user_exception(client: DapClient) -> None:
+    start_with_exceptions(client, {"filters": ["raised"]})
+    assert exception_stops(client) == [
+        ("parse", line_of(RAISER, "parse"), "ValueError", "always"),
+        ("parse", line_of(RAISER, "parse"), "ValueError", "always"),
+        ("lookup", line_of(RAISER, "lookup"), "KeyError", "always"),
+        ("task", line_of(RAISER, "task"), "RuntimeError", "always"),
+    ]
+
+
+def test_user_unhandled_and_uncaught_filters(client: DapClient) -> None:
+    # The pool swallows task's exception: userUnhandled stops there; nothing is uncaught, and
+    # the closing SystemExit(0) is no error.
+    start_with_exceptions(client, {"filters": ["uncaught", "userUnhandled"]})
+    assert exception_stops(client) == [
+        ("task", line_of(RAISER, "task"), "RuntimeError", "userUnhandled"),
+    ]
+    assert "done: RuntimeError" in client.output("stdout")
+
+
+def test_bad_exception_filter_condition_is_an_error_and_the_session_goes_on(
+    client: DapClient,
+) -> None:
+    client.initialize()
+    seq = client.send_request("launch", {"program": RAISER})
+    client.wait_event("initialized")
+    message = client.request_error(
+        "setExceptionBreakpoints",
+        {"filters": [], "filterOptions": [{"filterId": "raised", "condition": "exc ==="}]},
+    )
+    assert "exc ===" in message and "SyntaxError" in message, message
+    client.request(
+        "setExceptionBreakpoints",
+        {"filters": [], "filterOptions": [{"filterId": "raised", "condition": "KeyError"}]},
+    )
+    client.request("configurationDone")
+    assert client.wait_response(seq)["success"]
+    assert exception_stops(client) == [
+        ("lookup", line_of(RAISER, "lookup"), "KeyError", "always"),
+    ]

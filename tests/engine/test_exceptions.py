@@ -40,6 +40,7 @@ def test_raised_filter_stops_where_raised_with_exception(h: Harness) -> None:
     exc = h.dbg.exception(ev.thread_id)
     assert isinstance(exc, ValueError)
     assert ev.text == "ValueError: invalid literal for int() with base 10: 'x'"
+    assert ev.exception_filter == "raised"
     h.dbg.resume(ev.thread_id)
     ev = h.stopped("exception")
     assert h.where(ev.thread_id) == ("fail", 12), (h.dbg.exception(ev.thread_id), exc)
@@ -258,7 +259,7 @@ def test_report_uncaught_stops_with_traceback_frames(h: Harness) -> None:
 
     h.start(runner)
     ev = h.stopped("exception")
-    assert ev.description == "Uncaught exception"
+    assert (ev.description, ev.exception_filter) == ("Uncaught exception", "uncaught")
     frames = h.dbg.frames(ev.thread_id)
     assert [(f.f_code.co_name, f.f_lineno) for f in frames[:3]] == [
         ("inner", 3),
@@ -312,6 +313,7 @@ def test_user_unhandled_exception_swallowed_by_library(h: Harness) -> None:
     h.run_path(path)
     ev = h.stopped("exception")
     assert ev.description == "User-unhandled exception"
+    assert ev.exception_filter == "userUnhandled"
     assert h.where(ev.thread_id) == ("task", 4)
     h.dbg.resume()
     h.join()

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +232,16 @@ class DapClient:
         msg = self._next(match, timeout, f"event '{name}'")
         body: dict[str, Any] = msg.get("body") or {}
         return body
+
+    def wait_any_event(
+        self, names: Sequence[str], timeout: float = DEFAULT_TIMEOUT
+    ) -> dict[str, Any]:
+        """The first of the named events to arrive, as the whole message (to tell which)."""
+        return self._next(
+            lambda m: m.get("type") == "event" and m.get("event") in names,
+            timeout,
+            f"one of the events {', '.join(names)}",
+        )
 
     def wait_closed(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         self._reader.join(timeout)

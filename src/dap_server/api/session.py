@@ -715,6 +715,8 @@ class Session:
 
     def _exception_caught(self, stop: Stop) -> ExceptionCaught:
         type_name, message, stack = "", "", ""
+        # An adapter that cannot say otherwise: the description of the stop tells.
+        uncaught = (stop.description or "").lower().startswith("uncaught")
         if self._capabilities.get("supportsExceptionInfoRequest"):
             try:
                 info = self._request("exceptionInfo", {"threadId": stop.thread_id})
@@ -722,6 +724,7 @@ class Session:
                 type_name = str(details.get("typeName") or info.get("exceptionId") or "")
                 message = str(info.get("description") or details.get("message") or "")
                 stack = str(details.get("stackTrace") or "")
+                uncaught = info.get("breakMode") == "unhandled"
             except DebuggerError:
                 pass
         if not type_name:
@@ -731,7 +734,6 @@ class Session:
             message = message[len(type_name) + 2 :]
         elif message == type_name:
             message = ""
-        uncaught = (stop.description or "").lower().startswith("uncaught")
         return ExceptionCaught(
             type_name,
             message,

@@ -75,8 +75,8 @@ class DebugSession:
         # The stopped thread whose values are being inspected: user code that presentation
         # must run (reprs, property getters) runs on it, never on the server thread.
         self.focus_thread: int | None = None
-        # thread id -> description of its last stop (tells an uncaught exception from a raised one)
-        self.stop_descriptions: dict[int, str | None] = {}
+        # thread id -> the exception filter of its last stop, if an exception stopped it
+        self.stop_filters: dict[int, str | None] = {}
         # Console messages for the user, sent once the client is ready for events.
         self.notices: list[str] = []
         # thread id -> name of the function the last step started in
@@ -113,7 +113,7 @@ class DebugSession:
             return
         match event:
             case engine.Stopped():
-                self.stop_descriptions[event.thread_id] = event.description
+                self.stop_filters[event.thread_id] = event.exception_filter
                 body: dict[str, Any] = {
                     "reason": event.reason,
                     "threadId": event.thread_id,

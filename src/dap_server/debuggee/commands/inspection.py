@@ -111,6 +111,10 @@ def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> d
     return details
 
 
+# The engine's exception filter that stopped a thread -> the DAP break mode it stands for.
+_BREAK_MODES = {"raised": "always", "uncaught": "unhandled", "userUnhandled": "userUnhandled"}
+
+
 @TABLE.command("exceptionInfo", kind="inspection", capabilities=("supportsExceptionInfoRequest",))
 def exception_info(s: DebugSession, r: Request) -> dict[str, Any]:
     thread_id = s.stopped_thread(r.arguments, r.command)
@@ -122,9 +126,7 @@ def exception_info(s: DebugSession, r: Request) -> dict[str, Any]:
     return {
         "exceptionId": details["fullTypeName"],
         "description": details["message"],
-        "breakMode": "unhandled"
-        if s.stop_descriptions.get(thread_id) == "Uncaught exception"
-        else "always",
+        "breakMode": _BREAK_MODES.get(s.stop_filters.get(thread_id) or "", "always"),
         "details": details,
     }
 
