@@ -1750,9 +1750,9 @@ def _make_raise_callback(
         )
         return entry
 
-    def first_verdict(code: CodeType, frame: FrameType, exc: BaseException) -> object:
-        # The condition's first run in this code (or with other globals): remember its function
-        # form for the next raise here when the code has no local the condition reads.
+    def slow_verdict(code: CodeType, frame: FrameType, exc: BaseException) -> object:
+        # Off the fast path: the condition's first run in this code (or with other globals), or
+        # a code whose locals it reads. Unless it reads them, remember the function form.
         if flt.test_code is not None and not flt.needs_locals(code):
             f_globals = frame.f_globals
             seen[_id(code)] = (code, True, f_globals, flt.test_for(f_globals))
@@ -1787,7 +1787,7 @@ def _make_raise_callback(
                     except Exception as err:
                         verdict = err
                 else:
-                    verdict = first_verdict(code, frame, exc)
+                    verdict = slow_verdict(code, frame, exc)
                 try:
                     if not verdict:
                         return None
