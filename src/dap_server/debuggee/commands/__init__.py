@@ -11,6 +11,13 @@ from dap_server.debuggee.dispatch import CommandTable
 
 TABLE = CommandTable()
 
+# Every filter takes the same kind of condition: exception types, tested with one lookup per
+# raise, or any expression over the exception.
+_CONDITION = (
+    "Exception types (ValueError, KeyError) or an expression over the exception `exc`, "
+    "e.g. isinstance(exc, OSError) and exc.errno == 2"
+)
+
 EXCEPTION_FILTERS: list[dict[str, Any]] = [
     {
         "filter": "raised",
@@ -18,7 +25,7 @@ EXCEPTION_FILTERS: list[dict[str, Any]] = [
         "description": "Stop whenever an exception is raised",
         "default": False,
         "supportsCondition": True,
-        "conditionDescription": "Stop only when this expression over the exception (`exc`) is true",
+        "conditionDescription": _CONDITION,
     },
     {
         "filter": "uncaught",
@@ -26,6 +33,7 @@ EXCEPTION_FILTERS: list[dict[str, Any]] = [
         "description": "Stop when an exception is not handled by the program",
         "default": True,
         "supportsCondition": True,
+        "conditionDescription": _CONDITION,
     },
     {
         "filter": "userUnhandled",
@@ -33,6 +41,7 @@ EXCEPTION_FILTERS: list[dict[str, Any]] = [
         "description": "Stop when an exception leaves your code into library code that swallows it",
         "default": False,
         "supportsCondition": True,
+        "conditionDescription": _CONDITION,
     },
 ]
 TABLE.advertise(exceptionBreakpointFilters=EXCEPTION_FILTERS)
