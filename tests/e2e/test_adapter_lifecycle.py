@@ -122,16 +122,26 @@ def test_debuggee_dying_gives_exited_and_terminated(
     assert client.process is not None and client.process.wait(timeout=15) == 0
 
 
+def test_requests_before_launch_say_so(client: DapClient) -> None:
+    client.initialize()
+    assert (
+        client.request_error("threads")
+        == "threads: no program is being debugged yet (send 'launch' or 'attach' first)"
+    )
+    seq = client.send_request("launch", {"program": BASIC})
+    client.wait_event("initialized")
+    client.request("configurationDone")
+    assert client.wait_response(seq)["success"]
+    assert client.wait_event("exited") == {"exitCode": 0}
+
+
 def test_debuggee_killed_while_stopped(client: DapClient) -> None:
     client.launch(BASIC, breakpoints={BASIC: [line_of(BASIC, "greet-print")]})
     stopped = client.wait_event("stopped")
     os.kill(stopped["threadId"], signal.SIGKILL)  # the main thread's id is the pid
     assert client.wait_event("exited") == {"exitCode": -int(signal.SIGKILL)}
     client.wait_event("terminated")
-    assert (
-        client.request_error("threads")
-        == "threads: no program is being debugged yet (send 'launch' or 'attach' first)"
-    )
+    assert client.request_error("threads") == "threads: the program has ended"
 
 
 def test_garbage_from_the_editor_gets_errors_and_the_session_goes_on(client: DapClient) -> None:

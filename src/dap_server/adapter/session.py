@@ -80,8 +80,11 @@ _REPLAYED = (
 _NO_DEBUG_REASON = "the program runs without the debugger (noDebug)"
 
 
-# What a relayed request that the debuggee took but could not answer (it ended) is answered.
-_DONE_BY_EFFECT: dict[str, dict[str, Any] | None] = {
+# The answers to requests the program cannot answer because it has ended (it took them and
+# ended first, or they came after its end). Run control succeeds: its effect (the program
+# started, resumed) happened, and the program may well end, by os._exit, a signal or simply by
+# finishing, before its answer leaves the process. Every other request fails, saying why.
+_AFTER_THE_END: dict[str, dict[str, Any] | None] = {
     "configurationDone": None,
     "continue": {"allThreadsContinued": True},
     "next": None,
@@ -121,6 +124,8 @@ class AdapterSession:
         self.launch_args: dict[str, Any] = {}
         self.process: DebuggeeProcess | None = None
         self.debuggee: MessageStream | None = None
+        # Set when the current debuggee connection has ended and all it sent has been relayed.
+        self._debuggee_ended: anyio.Event | None = None
         # The debuggee's pid when the adapter does not own its process (terminal, attach).
         self.debuggee_pid: int | None = None
         self.no_debug = False
@@ -289,8 +294,15 @@ class AdapterSession:
             await self.fail(
                 message["seq"],
                 command,
-                f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)",
+                f"{command}: the program has ended"
+                if self._debuggee_ended is not None
+                else f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)",
             )
+            return
+        if self.process is not None and not _running(self.process.pid):
+            # Its connection may still hold events to relay: a write to the socket of a process
+            # that has ended draws a reset, which would discard them unread.
+            await self._answer_after_the_end(message["seq"], command)
             return
         unmapped: list[str] = []
         if self.mapper:
@@ -303,7 +315,7 @@ class AdapterSession:
         except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
             # The debuggee went away just now: answer here; its end is reported as usual.
             self._relayed.pop(self._dseq, None)
-            await self.fail(message["seq"], command, f"{command}: the program has ended")
+            await self._answer_after_the_end(message["seq"], command)
 
     def _remember_configuration(self, command: str, arguments: dict[str, Any]) -> None:
         if command not in _REPLAYED:
@@ -382,7 +394,7 @@ class AdapterSession:
         """Starts relaying `stream`; the event is set when it ends."""
         self.debuggee = stream
         self._connected = True
-        ended = anyio.Event()
+        ended = self._debuggee_ended = anyio.Event()
         assert self._tg is not None
         self._tg.start_soon(self._read_debuggee, stream, ended)
         return ended
@@ -478,21 +490,16 @@ class AdapterSession:
         await watch.stream.aclose()
 
     async def _answer_orphans(self) -> None:
-        """Requests relayed to a debuggee that died before answering still get a response.
-
-        Run control succeeds: its effect (the program started, resumed) happened, and the
-        program may well end, by os._exit, a signal or simply by finishing, before its answer
-        leaves the process."""
+        """Requests relayed to a debuggee that died before answering still get a response."""
         orphans, self._relayed = self._relayed, {}
         for editor_seq, command, _ in orphans.values():
-            if command in _DONE_BY_EFFECT:
-                await self.respond(
-                    {"seq": editor_seq, "command": command}, _DONE_BY_EFFECT[command]
-                )
-            else:
-                await self.fail(
-                    editor_seq, command, f"{command}: the program ended before answering"
-                )
+            await self._answer_after_the_end(editor_seq, command)
+
+    async def _answer_after_the_end(self, editor_seq: int, command: str) -> None:
+        if command in _AFTER_THE_END:
+            await self.respond({"seq": editor_seq, "command": command}, _AFTER_THE_END[command])
+        else:
+            await self.fail(editor_seq, command, f"{command}: the program has ended")
 
     async def _on_debuggee_message(self, message: dict[str, Any]) -> None:
         if self.mapper:
@@ -552,6 +559,10 @@ class AdapterSession:
         code = await process.wait()
         with anyio.move_on_after(5):
             await process.output_done.wait()
+            # What the program sent before it ended comes before the news of its end.
+            ended = self._debuggee_ended if process is self.process else None
+            if ended is not None:
+                await ended.wait()
         if self.transcript:
             self.transcript.step(f"debuggee {process.pid} {describe_exit(code)}")
         if process is not self.process or self._restarting:

@@ -446,6 +446,7 @@ def run_target(target: Target, debugger: engine.Debugger) -> int:
             sys.path[0] = ""
             _run_code(target.value)
     except SystemExit as exc:
+        debugger.report_uncaught(exc)  # an error unless its code is 0 or None
         return _exit_code(exc)
     except KeyboardInterrupt as exc:
         # The graceful half of `terminate` (or Ctrl+C in a terminal): the program's `finally`

@@ -6,6 +6,7 @@ import linecache
 import os
 import sys
 import traceback
+from types import TracebackType
 from typing import Any
 
 from dap_server.debuggee.commands import TABLE
@@ -85,6 +86,17 @@ def variables(s: DebugSession, r: Request) -> dict[str, Any]:
 # --- exceptions -------------------------------------------------------------------------------------
 
 
+def _traceback_text(tb: TracebackType | None) -> str:
+    """The traceback as Python prints it, without the launcher's and the debugger's frames
+    (which stackTrace leaves out too)."""
+    entries = [
+        entry
+        for entry in traceback.extract_tb(tb)
+        if entry.filename not in _LAUNCHER_FILES and not entry.filename.startswith(_OWN_DIRS)
+    ]
+    return "".join(traceback.format_list(entries))
+
+
 def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> dict[str, Any]:
     """DAP ExceptionDetails, chained causes included; redacted on the way out."""
 
@@ -97,7 +109,7 @@ def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> d
         if cls.__module__ != "builtins"
         else cls.__qualname__,
         "evaluateName": "__exception__",
-        "stackTrace": s.presenter.redact("".join(traceback.format_tb(exc.__traceback__))),
+        "stackTrace": s.presenter.redact(_traceback_text(exc.__traceback__)),
     }
     if depth < 8:
         inner: list[dict[str, Any]] = []
