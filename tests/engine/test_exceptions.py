@@ -31,6 +31,14 @@ except KeyError:
 """
 
 
+def resume_to_end(h: Harness, thread_id: int) -> int:
+    """Resumes the stopped thread and lets the program end; the number of stops in all."""
+    h.dbg.resume(thread_id)
+    h.join()
+    h.drain()
+    return [type(e) for e in h.seen].count(Stopped)
+
+
 def test_raised_filter_stops_where_raised_with_exception(h: Harness) -> None:
     path = h.write(RAISES)
     h.dbg.set_exception_filters([XF("raised")])
@@ -56,10 +64,7 @@ def test_raised_filter_condition_on_exception_type(h: Harness) -> None:
     h.run_path(path)
     ev = h.stopped("exception")
     assert h.where(ev.thread_id) == ("fail", 12)
-    h.dbg.resume(ev.thread_id)
-    h.join()
-    h.drain()
-    assert [type(e) for e in h.seen].count(Stopped) == 1
+    assert resume_to_end(h, ev.thread_id) == 1
 
 
 def test_raised_filter_expression_condition_sees_exception_and_locals(h: Harness) -> None:
@@ -70,10 +75,7 @@ def test_raised_filter_expression_condition_sees_exception_and_locals(h: Harness
     h.run_path(path)
     ev = h.stopped("exception")
     assert h.where(ev.thread_id) == ("parse", 2)
-    h.dbg.resume(ev.thread_id)
-    h.join()
-    h.drain()
-    assert [type(e) for e in h.seen].count(Stopped) == 1
+    assert resume_to_end(h, ev.thread_id) == 1
 
 
 def test_raised_filter_type_condition_takes_subclasses(h: Harness) -> None:
@@ -83,10 +85,7 @@ def test_raised_filter_type_condition_takes_subclasses(h: Harness) -> None:
     ev = h.stopped("exception")
     assert h.where(ev.thread_id) == ("fail", 12)
     assert isinstance(h.dbg.exception(ev.thread_id), KeyError)
-    h.dbg.resume(ev.thread_id)
-    h.join()
-    h.drain()
-    assert [type(e) for e in h.seen].count(Stopped) == 1
+    assert resume_to_end(h, ev.thread_id) == 1
 
 
 def test_raised_filter_condition_uses_the_raising_frames_globals(h: Harness) -> None:
@@ -110,16 +109,14 @@ def test_raised_filter_condition_uses_the_raising_frames_globals(h: Harness) -> 
     )
     h.dbg.set_exception_filters([XF("raised", condition="exc.args[0] > LIMIT")])
     h.run_path(path)
-    stopped_with = []
-    for _ in range(2):
-        ev = h.stopped("exception")
-        assert h.where(ev.thread_id) == ("check", 2)
-        stopped_with.append(h.dbg.exception(ev.thread_id).args)
-        h.dbg.resume(ev.thread_id)
-    h.join()
-    h.drain()
-    assert stopped_with == [(6,), (8,)]
-    assert [type(e) for e in h.seen].count(Stopped) == 2
+    ev = h.stopped("exception")
+    assert h.where(ev.thread_id) == ("check", 2)
+    assert h.dbg.exception(ev.thread_id).args == (6,)
+    h.dbg.resume(ev.thread_id)
+    ev = h.stopped("exception")
+    assert h.where(ev.thread_id) == ("check", 2)
+    assert h.dbg.exception(ev.thread_id).args == (8,)
+    assert resume_to_end(h, ev.thread_id) == 2
 
 
 def test_raised_filter_condition_sees_exc_in_nested_scopes(h: Harness) -> None:
@@ -130,10 +127,7 @@ def test_raised_filter_condition_sees_exc_in_nested_scopes(h: Harness) -> None:
     h.run_path(path)
     ev = h.stopped("exception")
     assert h.where(ev.thread_id) == ("fail", 12)
-    h.dbg.resume(ev.thread_id)
-    h.join()
-    h.drain()
-    assert [type(e) for e in h.seen].count(Stopped) == 1
+    assert resume_to_end(h, ev.thread_id) == 1
     assert not [e for e in h.seen if isinstance(e, Output)]
 
 
@@ -174,13 +168,10 @@ def test_raised_filter_condition_without_truth_value_stops_and_says_why(h: Harne
     h.run_path(path)
     ev = h.stopped("exception")
     assert h.where(ev.thread_id) == ("fail", 6)
-    h.dbg.resume(ev.thread_id)
-    h.join()
-    h.drain()
+    assert resume_to_end(h, ev.thread_id) == 1
     assert [o.text for o in h.seen if isinstance(o, Output)] == [
         "Exception filter condition raised ValueError: no truth value\n"
     ]
-    assert [type(e) for e in h.seen].count(Stopped) == 1
     assert not [e for e in h.seen if isinstance(e, EngineError)]
 
 
