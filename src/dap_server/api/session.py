@@ -1467,7 +1467,7 @@ def _exception_condition(names: list[str]) -> str | None:
     if "*" in names or "BaseException" in names:
         return None
     if all(n in _BUILTIN_EXCEPTIONS for n in names):
-        # Resolved once by the engine: each raise then costs one isinstance check.
+        # Resolved once by the engine: each raise then costs one lookup by its type.
         return ", ".join(names)
     # Not importable from the condition's namespace: match the class hierarchy by name.
     wanted = sorted(set(names))
