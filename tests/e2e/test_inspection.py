@@ -83,6 +83,31 @@ def test_hover_never_changes_the_program(client: DapClient) -> None:
     assert repl["result"] == "[1, 2, 3]"  # ...the program's list is unchanged
 
 
+def test_hover_in_a_forked_copy_is_no_child_session(client: DapClient) -> None:
+    # The copy a hover runs in is a fork of the program: it must not announce itself as a child
+    # process (an editor that supports startDebugging would open a session for every hover).
+    client.initialize(supportsStartDebuggingRequest=True)
+    seq = client.send_request("launch", {"program": PROG})
+    client.wait_event("initialized")
+    client.request(
+        "setBreakpoints",
+        {"source": {"path": PROG}, "breakpoints": [{"line": line_of(PROG, "print")}]},
+    )
+    client.request("configurationDone")
+    assert client.wait_response(seq)["success"]
+    tid = client.wait_event("stopped")["threadId"]
+    fid = client.stack(tid)[0]["id"]
+    hover = client.request(
+        "evaluate", {"expression": "len(items)", "frameId": fid, "context": "hover"}
+    )
+    assert hover["result"] == "3"
+    client.request("setBreakpoints", {"source": {"path": PROG}, "breakpoints": []})
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    assert [m["command"] for m in client.messages if m.get("type") == "request"] == []
+    assert "dap-server:" not in client.output()
+
+
 def test_secrets_are_redacted_everywhere(client: DapClient) -> None:
     _, frames = stop_at(client, "print")
     fid = frames[0]["id"]

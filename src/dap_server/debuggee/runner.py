@@ -40,6 +40,7 @@ import engine
 from dap_server.debuggee.commands import TABLE
 from dap_server.debuggee.server import Connection, Outbox
 from dap_server.debuggee.session import DebugSession, LaunchOptions
+from dap_server.state import safe_eval
 from dap_server.transcript import Transcript
 from dap_server.wire.framing import encode_message
 from dap_server.wire.sync_stream import MessageSocket, connect_tcp, set_nodelay
@@ -730,8 +731,8 @@ def _watch_forks(host: DebuggeeHost) -> None:
 
 def _after_fork_in_child() -> None:
     h = _fork_host
-    if h is None or h.debugger.closed:
-        return
+    if h is None or h.debugger.closed or safe_eval.forking_for_evaluation():
+        return  # (an evaluation's child tears the engine down itself)
     from dap_server.debuggee import bootstrap
 
     try:

@@ -62,6 +62,7 @@ import resource
 import select
 import signal
 import sys
+import threading
 import time
 import types
 import warnings
@@ -245,6 +246,17 @@ def _ensure_fork_warning_filter() -> None:
     )
 
 
+# True on the thread forking a child for an evaluation, while it forks. The process's fork hooks
+# run in the child before os.fork returns there; `forking_for_evaluation` tells them that this
+# child is no program's: the debuggee's hook would otherwise make it a debug session of its own.
+_evaluation_fork = threading.local()
+
+
+def forking_for_evaluation() -> bool:
+    """In a fork hook: whether this fork is the child of an evaluation."""
+    return bool(getattr(_evaluation_fork, "active", False))
+
+
 def _evaluate_in_child(
     compiled: _Compiled,
     globals_: dict[str, Any],
@@ -262,12 +274,15 @@ def _evaluate_in_child(
     # and the child runs under the strict policy process-wide. Inside the child the thread's
     # guard is lifted too, so that setting it up (/dev/null, /proc/self/statm) is not refused.
     with unguarded():
+        _evaluation_fork.active = True
         try:
             pid = os.fork()
         except OSError:
             os.close(read_fd)
             os.close(write_fd)
             return None
+        finally:
+            _evaluation_fork.active = False  # in the parent; the child never gets here
         if pid == 0:  # pragma: no cover - runs in the child, which never returns here
             try:
                 os.close(read_fd)
