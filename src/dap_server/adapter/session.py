@@ -124,7 +124,8 @@ class AdapterSession:
         self.launch_args: dict[str, Any] = {}
         self.process: DebuggeeProcess | None = None
         self.debuggee: MessageStream | None = None
-        # Set when the current debuggee connection has ended and all it sent has been relayed.
+        # The end of the current (or last) debuggee connection, set once all it sent has been
+        # relayed; None while no program has connected yet.
         self._debuggee_ended: anyio.Event | None = None
         # The debuggee's pid when the adapter does not own its process (terminal, attach).
         self.debuggee_pid: int | None = None
