@@ -207,6 +207,9 @@ class AttachConfig(_Common):
     # debugging (PYTHON_DISABLE_REMOTE_DEBUG, -X disable-remote-debug). See docs/attach.md.
     attachTimeout: float = 30.0
     forceAttach: bool = False
+    # In the configuration of a child's session, which the adapter asks the editor to start
+    # (startDebugging): the child's pid, as debugpy names it. Informational.
+    subProcessId: int | None = None
 
     @field_validator("attachTimeout")
     @classmethod
