@@ -113,7 +113,7 @@ def breakpoint() -> None:
     listener = bootstrap.current_listener()
     if listener is None or not listener.configured.is_set():
         return
-    listener.host.debugger.pause(threading.get_native_id())
+    listener.host.debugger.pause(threading.get_native_id(), reason="breakpoint")
 
 
 def _listener(what: str) -> Listener:

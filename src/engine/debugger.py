@@ -185,7 +185,9 @@ class _ThreadState:
         self.exception: BaseException | None = None
         self.return_value: tuple[bool, object] = (False, None)
         self.step: _Step | None = None
-        self.pause = False
+        # A pause asked for: the reason its stop will give ("pause", or "breakpoint" for a
+        # breakpoint() call in the program), else None.
+        self.pause: StopReason | None = None
         self.announced = False
         self.targets: dict[int, str] = {}
         # Started through the patched Thread._bootstrap_inner, which reports its end. Threads
@@ -395,7 +397,7 @@ class Debugger:
             stopped = [ts for ts in self._threads.values() if ts.stopped]
             for ts in self._threads.values():
                 ts.step = None
-                ts.pause = False
+                ts.pause = None
             for ts in stopped:
                 ts.stopped = False
                 ts.queue.put(("resume",))
@@ -588,8 +590,9 @@ class Debugger:
             ts.stopped = False
         ts.queue.put(command)
 
-    def pause(self, thread_id: int | None = None) -> None:
-        """Stops the thread (all threads: None) at its next line of visible code.
+    def pause(self, thread_id: int | None = None, reason: StopReason = "pause") -> None:
+        """Stops the thread (all threads: None) at its next line of visible code; the stop gives
+        `reason` ("breakpoint" for a breakpoint() call in the program).
 
         LINE goes on the visible code already on its stack (a thread blocked in a C call or in
         library code stops at the next line once it returns there) and PY_START/PY_RESUME on
@@ -609,7 +612,7 @@ class Debugger:
             for ts in targets:
                 if ts is None or ts.stopped or ts.ident in self._hidden:
                     continue
-                ts.pause = True
+                ts.pause = reason
                 f = frames.get(ts.ident)
                 key = ("pause", ts.ident)
                 visible = False
@@ -969,7 +972,7 @@ class Debugger:
         ts = self._threads.get(ident)
         if ts is not None:
             if ts.pause and self._visible(code):
-                self._suspend(ts, frame, "pause")
+                self._suspend(ts, frame, ts.pause)
                 return None
             step = ts.step
             if step is not None and self._step_stops(step, frame, code):
@@ -1214,7 +1217,7 @@ class Debugger:
     def _end_pause(self, ts: _ThreadState) -> None:
         if not ts.pause:
             return
-        ts.pause = False
+        ts.pause = None
         key = ("pause", ts.ident)
         for code, reasons in list(self._local.values()):
             if key in reasons:

@@ -102,7 +102,7 @@ def test_connect_to_a_listening_program() -> None:
         port, token = int(port_match.group(1)), token_match.group(1)
         with dap_server.session(connect=("127.0.0.1", port), token=token) as s:
             stop = s.run_until_breakpoint(timeout=TIMEOUT)
-            assert stop.reason == "pause"
+            assert stop.reason == "breakpoint"
             assert stop.line == line_of(listening, "after-breakpoint")
             assert s.get_variable("answer") == 42
         assert proc.wait(timeout=TIMEOUT) == 0

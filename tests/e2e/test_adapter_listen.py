@@ -254,6 +254,7 @@ def test_in_code_listen_wait_for_client_and_breakpoint() -> None:
             configure(client)
             assert client.wait_response(seq)["success"]
             stopped = client.wait_event("stopped")
+            assert stopped["reason"] == "breakpoint"  # dap_server.breakpoint()
             frames = client.stack(stopped["threadId"])
             assert (frames[0]["name"], frames[0]["line"]) == (
                 "<module>",
