@@ -131,8 +131,16 @@ def start_listening(
     args: list[str], env: dict[str, str] | None = None, cwd: str | None = None
 ) -> Listening:
     """Starts `python -m dap_server <args>` (listen mode) and reads where it listens."""
+    return start_listening_command([sys.executable, "-m", "dap_server", *args], env, cwd)
+
+
+def start_listening_command(
+    command: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+) -> Listening:
+    """Starts `command` (listen mode, or a program calling dap_server.listen()) and reads where
+    it listens; its output is read in the background (`wait_stdout`, `stderr_lines`)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dap_server", *args],
+        command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.adapter_helpers import Listening, configure, env_with_src, start_listening, wait_gone
+from tests.e2e.adapter_helpers import (
+    Listening,
+    configure,
+    env_with_src,
+    start_listening,
+    start_listening_command,
+    wait_gone,
+)
 from tests.support.dap_client import DapClient
 from tests.support.programs import line_of, program
 
@@ -233,23 +240,14 @@ def test_token_file_and_no_token(tmp_path: Path) -> None:
 
 def test_in_code_listen_wait_for_client_and_breakpoint() -> None:
     listening_program = program("in_code_listen.py")
-    proc = subprocess.Popen(
-        [sys.executable, listening_program],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env_with_src(),
-    )
+    listening = start_listening_command([sys.executable, listening_program])
     try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
-        assert line.startswith("dap-server: listening on 127.0.0.1:")
-        port = int(line.split("127.0.0.1:")[1].split()[0])
-        token = line.rsplit("access token ", 1)[1].rstrip(")\n")
         client = DapClient.adapter()
         try:
             client.initialize()
-            seq = client.send_request("attach", {"connect": {"port": port}, "token": token})
+            seq = client.send_request(
+                "attach", {"connect": {"port": listening.port}, "token": listening.token}
+            )
             client.wait_event("initialized")
             configure(client)
             assert client.wait_response(seq)["success"]
@@ -265,13 +263,10 @@ def test_in_code_listen_wait_for_client_and_breakpoint() -> None:
             client.wait_event("terminated")
         finally:
             _checked(client)
-        out, _ = proc.communicate(timeout=15)
-        assert out == "after breakpoint 42\n"
-        assert proc.returncode == 0
+        assert listening.wait_stdout("after breakpoint") == "after breakpoint 42\n"
+        assert listening.process.wait(timeout=15) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        listening.stop()
 
 
 def test_listen_without_wait_runs_at_once_and_the_program_exit_ends_the_listener() -> None:

@@ -86,15 +86,11 @@ def test_hover_never_changes_the_program(client: DapClient) -> None:
 def test_hover_in_a_forked_copy_is_no_child_session(client: DapClient) -> None:
     # The copy a hover runs in is a fork of the program: it must not announce itself as a child
     # process (an editor that supports startDebugging would open a session for every hover).
-    client.initialize(supportsStartDebuggingRequest=True)
-    seq = client.send_request("launch", {"program": PROG})
-    client.wait_event("initialized")
-    client.request(
-        "setBreakpoints",
-        {"source": {"path": PROG}, "breakpoints": [{"line": line_of(PROG, "print")}]},
+    client.launch(
+        PROG,
+        breakpoints={PROG: [line_of(PROG, "print")]},
+        capabilities={"supportsStartDebuggingRequest": True},
     )
-    client.request("configurationDone")
-    assert client.wait_response(seq)["success"]
     tid = client.wait_event("stopped")["threadId"]
     fid = client.stack(tid)[0]["id"]
     hover = client.request(

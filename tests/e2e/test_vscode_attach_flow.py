@@ -9,16 +9,20 @@ response, no adapter message or traceback in the output.
 
 from __future__ import annotations
 
-import re
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.e2e.adapter_helpers import Listening, env_with_src, start_listening, wait_gone
+from tests.e2e.adapter_helpers import (
+    Listening,
+    start_listening,
+    start_listening_command,
+    wait_gone,
+)
 from tests.e2e.test_vscode_flow import VsCode, _event_order, _line_with, _source
 from tests.support.dap_client import DapClient
 from tests.support.programs import line_of, program
@@ -125,22 +129,24 @@ def ticker(tmp_path: Path) -> Iterator[Listening]:
         listening.stop()
 
 
+def _attach_arguments(listening: Listening, token: str | None) -> dict[str, Any]:
+    """VS Code's attach configuration for a listening program."""
+    return {
+        "type": "python",
+        "request": "attach",
+        "name": "Python: attach",
+        "connect": {"host": listening.host, "port": listening.port},
+        "token": token,
+        "__configurationTarget": 6,
+        "__sessionId": str(uuid.uuid4()),
+    }
+
+
 def _attach(listening: Listening, token: str | None, breakpoints: dict[str, list[int]]) -> VsCode:
-    """VS Code's attach configuration to a listening program, over a fresh adapter."""
+    """VS Code's attach to a listening program, over a fresh adapter."""
     session = VsCode(DapClient.adapter())
     session.initialize()
-    seq = session.client.send_request(
-        "attach",
-        {
-            "type": "python",
-            "request": "attach",
-            "name": "Python: attach",
-            "connect": {"host": listening.host, "port": listening.port},
-            "token": token,
-            "__configurationTarget": 6,
-            "__sessionId": str(uuid.uuid4()),
-        },
-    )
+    seq = session.client.send_request("attach", _attach_arguments(listening, token))
     session.client.wait_event("initialized")
     session.configure(breakpoints)
     response = session.client.wait_response(seq)
@@ -211,18 +217,7 @@ def test_attach_with_a_wrong_token_fails_clearly(ticker: Listening) -> None:
     session = VsCode(DapClient.adapter())
     try:
         session.initialize()
-        seq = session.client.send_request(
-            "attach",
-            {
-                "type": "python",
-                "request": "attach",
-                "name": "Python: attach",
-                "connect": {"host": ticker.host, "port": ticker.port},
-                "token": "not-the-token",
-                "__configurationTarget": 6,
-                "__sessionId": str(uuid.uuid4()),
-            },
-        )
+        seq = session.client.send_request("attach", _attach_arguments(ticker, "not-the-token"))
         session.failures_expected.add(seq)
         response = session.client.wait_response(seq)
         assert not response["success"]
@@ -253,23 +248,9 @@ def test_attach_with_a_wrong_token_fails_clearly(ticker: Listening) -> None:
 def test_attach_to_in_code_listen_then_detach_at_its_breakpoint() -> None:
     listening_program = program("in_code_listen.py")
     after = line_of(listening_program, "after-breakpoint")
-    proc = subprocess.Popen(
-        [sys.executable, listening_program],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env_with_src(),
-    )
+    listening = start_listening_command([sys.executable, listening_program])
     try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()  # printed by dap_server.listen() before it waits
-        match = re.match(
-            r"dap-server: listening on 127\.0\.0\.1:(\d+) pid (\d+) \(access token (\S+)\)", line
-        )
-        assert match, line
-        assert int(match[2]) == proc.pid
-        listening = Listening(proc, "127.0.0.1", int(match[1]), proc.pid, match[3])
+        assert listening.pid == listening.process.pid
         session = _attach(listening, listening.token, {})
         try:
             # dap_server.breakpoint() stops its own thread, as a breakpoint (as debugpy's does).
@@ -293,11 +274,8 @@ def test_attach_to_in_code_listen_then_detach_at_its_breakpoint() -> None:
             assert _event_order(session.client) == ["process", "initialized", "stopped"]
         finally:
             _checked(session)
-        out, err = proc.communicate(timeout=15)
-        assert out == "after breakpoint 42\n"
-        assert "Traceback" not in err
-        assert proc.returncode == 0
+        assert listening.wait_stdout("after breakpoint") == "after breakpoint 42\n"
+        assert listening.process.wait(timeout=15) == 0
+        assert [line for line in listening.stderr_lines if "Traceback" in line] == []
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        listening.stop()

@@ -284,13 +284,16 @@ class DapClient:
         self,
         program: str | Path,
         breakpoints: dict[str, list[int]] | None = None,
+        *,
+        capabilities: dict[str, Any] | None = None,
         **options: Any,
     ) -> dict[str, Any]:
-        """initialize, launch, setBreakpoints, configurationDone: the conversation every editor has.
+        """initialize (with extra client `capabilities`), launch, setBreakpoints,
+        configurationDone: the conversation every editor has.
 
         Returns the setBreakpoints bodies by path.
         """
-        self.initialize()
+        self.initialize(**(capabilities or {}))
         launch_seq = self.send_request("launch", {"program": str(program), **options})
         self.wait_event("initialized")
         results = {}
