@@ -48,3 +48,18 @@ def test_the_engine_never_imports_dap_server() -> None:
             )
     loaded = _modules_after("import engine")
     assert not any(m.split(".")[0] == "dap_server" for m in loaded)
+
+
+def test_the_exit_watcher_loads_nothing_of_the_debugger() -> None:
+    # It stays behind as the terminal's process of every terminal program, and it is all of
+    # the project a noDebug program runs under; the adapter imports it for its message names.
+    loaded = _modules_after("import dap_server.debuggee.exit_watcher")
+    ours = sorted(m for m in loaded if m.split(".")[0] in ("engine", "dap_server"))
+    assert ours == [
+        "dap_server",
+        "dap_server.debuggee",
+        "dap_server.debuggee.exit_watcher",
+        "dap_server.wire",
+        "dap_server.wire.framing",
+        "dap_server.wire.sync_stream",
+    ]

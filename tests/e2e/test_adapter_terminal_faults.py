@@ -8,6 +8,7 @@ ends with the same status.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -19,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from dap_server.adapter import launcher
-from dap_server.debuggee import runner
 from tests.e2e.adapter_helpers import (
     TIMEOUT,
     answer,
@@ -105,14 +104,6 @@ def ended(client: DapClient) -> int:
     code = exited["exitCode"]
     assert isinstance(code, int)
     return code
-
-
-def test_the_adapter_and_the_runner_agree_on_the_watcher_messages() -> None:
-    # Two copies (the adapter may not import the runner, which imports the engine).
-    assert (launcher.WATCHER_HELLO, launcher.EXIT_STATUS) == (
-        runner.WATCHER_HELLO,
-        runner.EXIT_STATUS,
-    )
 
 
 @pytest.mark.parametrize(
@@ -316,3 +307,98 @@ def test_a_terminal_that_ignores_sigchld_still_gets_the_status(
     assert client.wait_response(seq)["success"]
     assert ended(client) == -int(signal.SIGSEGV)
     assert terminal.wait(timeout=TIMEOUT) == -int(signal.SIGSEGV)
+
+
+# -- noDebug in a terminal: the plain program under the watcher ------------------------------------
+
+# What a noDebug program sees of its process and of us, as one JSON line.
+PLAIN_REPORT = """\
+import json, os, sys
+print(json.dumps({
+    "ours": sorted(m for m in sys.modules if m.split(".")[0] in ("dap_server", "engine")),
+    "pythonpath": os.environ.get("PYTHONPATH"),
+    "token_leaked": any(k.startswith("DAP_SERVER") for k in os.environ),
+    "pid": os.getpid(),
+    "parent": os.getppid(),
+}))
+"""
+
+
+def start_plain(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]], arguments: dict[str, Any]
+) -> subprocess.Popen[bytes]:
+    """Launches with noDebug in the integrated terminal, answering runInTerminal as an editor
+    does, and configures (breakpoints included, which cannot bind); returns the terminal."""
+    client.initialize(supportsRunInTerminalRequest=True)
+    seq = client.send_request(
+        "launch", {"console": "integratedTerminal", "noDebug": True, **arguments}
+    )
+    request = reverse_request(client, "runInTerminal")
+    terminal = spawn_terminal(request["arguments"], stdin=False)
+    terminals.append(terminal)
+    answer(client, request, {"processId": terminal.pid})
+    client.wait_event("initialized")
+    assert configure(client, {DIES: [9]})[DIES]["breakpoints"] == [
+        {"verified": False, "message": "the program runs without the debugger (noDebug)"}
+    ]
+    assert client.wait_response(seq)["success"]
+    return terminal
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [
+        ({"program": ENDS, "args": ["code", "3"]}, 3),
+        ({"program": DIES, "args": ["exit7"]}, 7),
+        ({"program": DIES, "args": ["sigkill"]}, -int(signal.SIGKILL)),
+        ({"program": DIES, "args": ["segfault"]}, -int(signal.SIGSEGV)),
+    ],
+    ids=["exit-3", "os-exit-7", "self-sigkill", "segfault"],
+)
+def test_no_debug_in_a_terminal_ends_the_session_with_the_exit_status(
+    client: DapClient,
+    terminals: list[subprocess.Popen[bytes]],
+    target: dict[str, Any],
+    code: int,
+) -> None:
+    # VS Code's "Run Without Debugging" with its default console: the session must end when
+    # the program does, as debugpy's does, not wait for the user to press stop.
+    terminal = start_plain(client, terminals, target)
+    assert ended(client) == code
+    assert terminal.wait(timeout=TIMEOUT) == code
+    if code < 0:
+        name = signal.Signals(-code).name
+        assert f"The program was killed by signal {name}.\n" in client.output("console")
+    assert client.events("process") == []  # no debuggee server ran
+    client.request("disconnect")
+    assert client.process is not None and client.process.wait(timeout=TIMEOUT) == 0
+
+
+def test_no_debug_in_a_terminal_runs_the_plain_program(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    terminal = start_plain(
+        client, terminals, {"code": PLAIN_REPORT, "env": {"PYTHONPATH": "/nowhere/lib"}}
+    )
+    out, err = terminal.communicate(timeout=TIMEOUT)
+    assert err == b""
+    report = json.loads(out)
+    assert report["ours"] == []
+    assert report["pythonpath"] == "/nowhere/lib"  # as configured: our entry is gone
+    assert report["token_leaked"] is False
+    # The terminal's process stays behind as the watcher; the program is its child.
+    assert (report["parent"], report["pid"] != terminal.pid) == (terminal.pid, True)
+    assert ended(client) == 0
+
+
+def test_terminate_ends_a_no_debug_program_in_a_terminal(
+    client: DapClient, terminals: list[subprocess.Popen[bytes]]
+) -> None:
+    terminal = start_plain(client, terminals, {"program": CLEANUP})
+    assert terminal.stdout is not None
+    assert terminal.stdout.readline() == b"ready\n"
+    client.request("terminate")
+    assert ended(client) == -int(signal.SIGINT)
+    out, err = terminal.communicate(timeout=TIMEOUT)
+    assert out == b"cleanup done\n"
+    assert b"KeyboardInterrupt" in err

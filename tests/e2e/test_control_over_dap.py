@@ -21,6 +21,7 @@ from typing import Any, cast
 
 import pytest
 
+from tests.e2e.adapter_helpers import answer, reverse_request, spawn_terminal
 from tests.support.dap_client import SRC, DapClient
 from tests.support.programs import line_of, program
 
@@ -581,11 +582,23 @@ def held() -> Iterator[HeldClient]:
         assert not c.schema_errors, "\n".join(c.schema_errors)
 
 
-def burst_until_the_program_ends(client: HeldClient) -> None:
+def burst_until_the_program_ends(
+    client: HeldClient, terminals: list[subprocess.Popen[bytes]] | None = None
+) -> None:
     """Stops before the burst, stops reading, lets the program log BURST_SIZE lines and end.
-    Returns once the debuggee process is gone, its last events still queued to the editor."""
-    client.initialize()
-    seq = client.send_request("launch", {"program": BURST})
+    Returns once the debuggee process is gone, its last events still queued to the editor.
+
+    With `terminals`, the program runs in the editor's terminal (runInTerminal), a process the
+    adapter does not own, and the terminal started goes into the list."""
+    if terminals is None:
+        client.initialize()
+        seq = client.send_request("launch", {"program": BURST})
+    else:
+        client.initialize(supportsRunInTerminalRequest=True)
+        seq = client.send_request("launch", {"program": BURST, "console": "integratedTerminal"})
+        request = reverse_request(client, "runInTerminal")
+        terminals.append(spawn_terminal(request["arguments"], stdin=False))
+        answer(client, request, {"processId": terminals[-1].pid})
     pid = client.wait_event("process")["systemProcessId"]
     client.wait_event("initialized")
     client.request(
@@ -633,8 +646,19 @@ def test_events_sent_before_the_end_come_before_exited(held: HeldClient) -> None
     assert burst_lines(before_exit) == [f"burst {i}\n" for i in range(BURST_SIZE)]
 
 
-def test_a_request_after_the_end_loses_no_events(held: HeldClient) -> None:
-    burst_until_the_program_ends(held)
+@pytest.mark.parametrize("console", ["internalConsole", "integratedTerminal"])
+def test_a_request_after_the_end_loses_no_events(held: HeldClient, console: str) -> None:
+    terminals: list[subprocess.Popen[bytes]] = []
+    try:
+        burst_until_the_program_ends(held, terminals if console == "integratedTerminal" else None)
+        _requests_after_the_end(held)
+    finally:
+        for terminal in terminals:
+            terminal.kill()
+            terminal.wait(timeout=15)
+
+
+def _requests_after_the_end(held: HeldClient) -> None:
     late = [held.send_request("threads") for _ in range(3)]
     held.release()
     held.wait_event("terminated", timeout=30)

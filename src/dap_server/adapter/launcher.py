@@ -17,6 +17,7 @@ import anyio
 import anyio.abc
 
 from dap_server.adapter.config import LaunchConfig
+from dap_server.debuggee.exit_watcher import EXIT_STATUS, TOKEN_ENV, WATCHING
 
 # The directory that holds the `dap_server` and `engine` packages. The debuggee imports only the
 # standard library and these two packages, so putting this directory on PYTHONPATH is all any
@@ -99,8 +100,23 @@ def plan_launch(
     if not terminal:
         # Our pipes, our decoder: not the terminal's encoding.
         changes.setdefault("PYTHONIOENCODING", "utf-8")
-    if config.noDebug or connect is None:
+    if connect is None:
         return LaunchPlan([*interpreter, *target], config.working_dir(), changes)
+    if config.noDebug:
+        # In a terminal: the plain program under a watcher of ours, which reports its end.
+        command = [
+            sys.executable,
+            "-m",
+            "dap_server.debuggee.exit_watcher",
+            "--connect",
+            f"{connect[0]}:{connect[1]}",
+            "--",
+            *interpreter,
+            *target,
+        ]
+        _find_this_tree(changes)
+        changes[TOKEN_ENV] = token
+        return LaunchPlan(command, config.working_dir(), changes)
     command = [*interpreter, "-m", "dap_server.debuggee", "--connect", f"{connect[0]}:{connect[1]}"]
     if config.stopOnEntry:
         command.append("--stop-on-entry")
@@ -123,10 +139,15 @@ def plan_launch(
         ]
         changes["DAP_SERVER_CHILD_TOKEN"] = children.token
     command += ["--", *target]
+    _find_this_tree(changes)
+    changes[TOKEN_ENV] = token
+    return LaunchPlan(command, config.working_dir(), changes)
+
+
+def _find_this_tree(changes: dict[str, str | None]) -> None:
+    """PYTHONPATH with this source tree first, for the debuggee (or the watcher) to import."""
     base_path = changes["PYTHONPATH"] if "PYTHONPATH" in changes else os.environ.get("PYTHONPATH")
     changes["PYTHONPATH"] = os.pathsep.join(p for p in (SOURCE_ROOT, base_path) if p)
-    changes["DAP_SERVER_TOKEN"] = token
-    return LaunchPlan(command, config.working_dir(), changes)
 
 
 @dataclass
@@ -227,7 +248,11 @@ def describe_exit(code: int) -> str:
     return f"exited with code {code}"
 
 
-def hello_token(message: dict[str, Any], event: str = "dap_server.hello") -> str | None:
+# The first message of a debuggee's connection (the runner's, bootstrap's after an attach).
+DEBUGGEE_HELLO = "dap_server.hello"
+
+
+def hello_token(message: dict[str, Any], event: str = DEBUGGEE_HELLO) -> str | None:
     """The token of a first message `event` (the debuggee's hello, or the exit watcher's)."""
     if message.get("type") == "event" and message.get("event") == event:
         body = message.get("body") or {}
@@ -236,17 +261,19 @@ def hello_token(message: dict[str, Any], event: str = "dap_server.hello") -> str
     return None
 
 
-# The first message of a terminal program's exit watcher, and its one report (see
-# `dap_server.debuggee.runner.start_exit_watcher`; not imported from there: it pulls in the
-# engine).
-WATCHER_HELLO = "dap_server.watcher"
-EXIT_STATUS = "dap_server.exitStatus"
-
-
 def exit_status(message: dict[str, Any]) -> int | None:
     """The exit code of a watcher's report (negative: the signal), or None."""
-    if message.get("type") == "event" and message.get("event") == EXIT_STATUS:
-        code = (message.get("body") or {}).get("exitCode")
-        if isinstance(code, int) and not isinstance(code, bool):
-            return code
+    return _int_of(message, EXIT_STATUS, "exitCode")
+
+
+def watched_pid(message: dict[str, Any]) -> int | None:
+    """The program's pid, as its watcher announces it once forked, or None."""
+    return _int_of(message, WATCHING, "pid")
+
+
+def _int_of(message: dict[str, Any], event: str, key: str) -> int | None:
+    if message.get("type") == "event" and message.get("event") == event:
+        value = (message.get("body") or {}).get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
     return None

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ValidationError
 
 from dap_server.adapter.config import AttachConfig, ConfigError, LaunchConfig
 from dap_server.adapter.launcher import (
-    WATCHER_HELLO,
+    DEBUGGEE_HELLO,
     ChildNotify,
     DebuggeeProcess,
     LaunchError,
@@ -46,11 +46,13 @@ from dap_server.adapter.launcher import (
     hello_token,
     plan_launch,
     spawn,
+    watched_pid,
 )
 from dap_server.adapter.paths import PathMapper
 from dap_server.adapter.registry import ADAPTER_COMMANDS, AdapterCommand
 from dap_server.auth import check_token, generate_token
 from dap_server.debuggee.commands import TABLE as DEBUGGEE_TABLE
+from dap_server.debuggee.exit_watcher import WATCHER_HELLO
 from dap_server.protocol.models import REQUESTS, EmptyArguments
 from dap_server.protocol.validation import MessageValidationError, validate_request
 from dap_server.transcript import Transcript
@@ -105,6 +107,7 @@ class ExitWatch:
     debuggee: MessageStream | None = None  # the program's own, once it has connected
     reported: anyio.Event = field(default_factory=anyio.Event)
     code: int | None = None
+    program_pid: int | None = None  # announced by the watcher once it has forked the program
     # The program's own `exited` body: used if the watcher ends without reporting (killed).
     fallback: dict[str, Any] | None = None
 
@@ -300,9 +303,11 @@ class AdapterSession:
                 else f"{command}: no program is being debugged yet (send 'launch' or 'attach' first)",
             )
             return
-        if self.process is not None and not _running(self.process.pid):
+        pid = self.process.pid if self.process is not None else self.debuggee_pid
+        if pid and not _running(pid):
             # Its connection may still hold events to relay: a write to the socket of a process
-            # that has ended draws a reset, which would discard them unread.
+            # that has ended draws a reset, which would discard them unread. (debuggee_pid is
+            # always on this machine: a terminal's program or one attached to by process id.)
             await self._answer_after_the_end(message["seq"], command)
             return
         unmapped: list[str] = []
@@ -459,9 +464,9 @@ class AdapterSession:
             await self.event("exited", watch.fallback)
         return True
 
-    def watch_exit(self, debuggee: MessageStream, watch: ExitWatch | None) -> None:
+    def watch_exit(self, debuggee: MessageStream | None, watch: ExitWatch | None) -> None:
         """`watch` reports how the program on `debuggee` ends (None: no watcher, e.g. not a
-        terminal, or a runner that could not fork one)."""
+        terminal, or a runner that could not fork one; no debuggee: a noDebug program)."""
         previous = self._exit_watch
         self._exit_watch = watch
         if watch is not None:
@@ -480,6 +485,12 @@ class AdapterSession:
                     continue
                 if self.transcript:
                     self.transcript.record("from-watcher", message)
+                pid = watched_pid(message)
+                if pid is not None:
+                    watch.program_pid = pid
+                    if self.no_debug and self._exit_watch is watch:
+                        self.debuggee_pid = pid  # what terminate must signal
+                    continue
                 code = exit_status(message)
                 if code is not None:
                     watch.code = code
@@ -523,7 +534,7 @@ class AdapterSession:
                 await self.send({**message, "request_seq": editor_seq})
         elif kind == "event":
             name = message.get("event")
-            if name == "dap_server.hello":
+            if name == DEBUGGEE_HELLO:
                 return
             if name in ("exited", "terminated") and (self.process is not None or self._restarting):
                 # The adapter reports the end of a process it owns itself, after the output.
@@ -616,31 +627,21 @@ class AdapterSession:
 
         result: list[tuple[MessageStream, int]] = []
 
+        kinds = (DEBUGGEE_HELLO,) if watchers is None else (DEBUGGEE_HELLO, WATCHER_HELLO)
+
         async def accept() -> None:
             while True:
-                conn, _ = await anyio.to_thread.run_sync(listener.accept, abandon_on_cancel=True)
-                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                stream = MessageStream.from_stream(await anyio.abc.SocketStream.from_socket(conn))
-                with anyio.move_on_after(5):
-                    first = await stream.receive()
-                    if isinstance(first, dict) and check_token(hello_token(first), token):
-                        pid = (first.get("body") or {}).get("pid")
-                        result.append((stream, pid if isinstance(pid, int) else 0))
-                        return
-                    if (
-                        watchers is not None
-                        and isinstance(first, dict)
-                        and check_token(hello_token(first, WATCHER_HELLO), token)
-                    ):
-                        watch = ExitWatch(stream)
-                        assert self._tg is not None
-                        self._tg.start_soon(self._read_watcher, watch)
-                        watchers.append(watch)
-                        watcher_seen.set()
-                        continue
-                # Not our debuggee: somebody else found the port. Refuse and keep waiting.
-                log.warning("refused a connection without the debuggee's token")
-                await stream.aclose()
+                stream, first = await self._accept_hello(listener, token, *kinds)
+                if first.get("event") == DEBUGGEE_HELLO:
+                    pid = (first.get("body") or {}).get("pid")
+                    result.append((stream, pid if isinstance(pid, int) else 0))
+                    return
+                assert watchers is not None
+                watch = ExitWatch(stream)
+                assert self._tg is not None
+                self._tg.start_soon(self._read_watcher, watch)
+                watchers.append(watch)
+                watcher_seen.set()
 
         try:
             with anyio.fail_after(timeout):
@@ -676,10 +677,10 @@ class AdapterSession:
             and bool(self.client_args.get("supportsArgsCanBeInterpretedByShell"))
         )
         if config.noDebug:
-            plan = plan_launch(config, None, "", None, shell_args=shell_args, terminal=terminal)
             if terminal:
-                await self.run_in_terminal(config, plan, shell_args)
+                await self.run_plain_in_terminal(config, shell_args)
             else:
+                plan = plan_launch(config, None, "", None, shell_args=shell_args)
                 await self.spawn_owned(plan, "")
             self.no_debug = True
             return
@@ -732,6 +733,73 @@ class AdapterSession:
         if not response.get("success"):
             self.kill_debuggee()
             raise RequestFailed(str(response.get("message", "launch failed in the debuggee")))
+
+    async def run_plain_in_terminal(self, config: LaunchConfig, shell_args: bool) -> None:
+        """noDebug in the editor's terminal: the program runs plain, under an exit watcher
+        (`dap_server.debuggee.exit_watcher`) whose report ends the session, as a debugged
+        program's end does. The launch does not wait for the watcher: with none (a platform
+        without one), the program runs all the same and the editor ends the session."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        token = generate_token()
+        plan = plan_launch(
+            config,
+            ("127.0.0.1", listener.getsockname()[1]),
+            token,
+            None,
+            shell_args=shell_args,
+            terminal=True,
+        )
+        try:
+            await self.run_in_terminal(config, plan, shell_args)
+        except BaseException:
+            listener.close()
+            raise
+        assert self._tg is not None
+        self._tg.start_soon(self._follow_plain_program, listener, token, config.connectTimeout)
+
+    async def _follow_plain_program(
+        self, listener: socket.socket, token: str, timeout: float
+    ) -> None:
+        try:
+            with anyio.fail_after(timeout):
+                stream, _ = await self._accept_hello(listener, token, WATCHER_HELLO)
+        except TimeoutError:
+            await self.output(
+                "console",
+                f"dap-server: the program's exit watcher did not connect within {timeout:g} s "
+                "(launch option connectTimeout): its end will not be reported\n",
+            )
+            return
+        finally:
+            listener.close()
+        watch = ExitWatch(stream)
+        self.watch_exit(None, watch)
+        assert self._tg is not None
+        self._tg.start_soon(self._read_watcher, watch)
+        await watch.reported.wait()
+        if await self._report_watched_exit(watch):
+            await self.send_terminated()
+
+    async def _accept_hello(
+        self, listener: socket.socket, token: str, *kinds: str
+    ) -> tuple[MessageStream, dict[str, Any]]:
+        """The next connection whose first message is one of `kinds` (hello events) with
+        `token`; returns it with that message. Any other connection is refused."""
+        while True:
+            conn, _ = await anyio.to_thread.run_sync(listener.accept, abandon_on_cancel=True)
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            stream = MessageStream.from_stream(await anyio.abc.SocketStream.from_socket(conn))
+            with anyio.move_on_after(5):
+                first = await stream.receive()
+                if isinstance(first, dict) and any(
+                    check_token(hello_token(first, kind), token) for kind in kinds
+                ):
+                    return stream, first
+            # Not ours: somebody else found the port. Refuse and keep waiting.
+            log.warning("refused a connection without the launch's token")
+            await stream.aclose()
 
     async def spawn_owned(self, plan: LaunchPlan, token: str) -> DebuggeeProcess:
         process = await spawn(plan, token)

@@ -22,28 +22,26 @@ from __future__ import annotations
 
 import argparse
 import builtins
-import contextlib
 import importlib.util
 import json
 import os
 import runpy
 import signal
-import socket
 import sys
 import threading
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NoReturn, TextIO
+from typing import Any, Literal, TextIO
 
 import engine
 from dap_server.debuggee.commands import TABLE
+from dap_server.debuggee.exit_watcher import start_exit_watcher
 from dap_server.debuggee.server import Connection, Outbox
 from dap_server.debuggee.session import DebugSession, LaunchOptions
 from dap_server.state import safe_eval
 from dap_server.transcript import Transcript
-from dap_server.wire.framing import encode_message
-from dap_server.wire.sync_stream import MessageSocket, connect_tcp, set_nodelay
+from dap_server.wire.sync_stream import MessageSocket, connect_tcp
 
 # How long the program waits for the client's configurationDone before running anyway: a
 # client that never finishes configuring must not hang the program forever.
@@ -539,129 +537,6 @@ def _flush() -> None:
             stream.flush()
         except Exception:
             pass
-
-
-# -- a program started in a terminal: the exit-status watcher -----------------------------------
-
-# The first message of the watcher's own connection to the adapter, and its report.
-WATCHER_HELLO = "dap_server.watcher"
-EXIT_STATUS = "dap_server.exitStatus"
-
-# Signals the watcher passes on to the program when they are sent to the watcher itself: the
-# terminal's process (the pid the editor got from runInTerminal) is the watcher, so `kill PID`
-# from a user, a shell or a process manager lands there, and means the program.
-_FORWARDED_SIGNALS = frozenset(
-    {
-        signal.SIGINT,
-        signal.SIGTERM,
-        signal.SIGHUP,
-        signal.SIGQUIT,
-        signal.SIGUSR1,
-        signal.SIGUSR2,
-    }
-)
-
-
-def start_exit_watcher(address: tuple[str, int], token: str) -> None:
-    """Forks; returns in the child, which goes on to be the debuggee. The parent never returns:
-    it waits for the child and reports its exit status to the adapter.
-
-    The editor starts a terminal program (runInTerminal), so the adapter is not its parent and
-    cannot learn how it ended: the runner's own `exited` cannot be sent by a process killed by a
-    signal, a segfault or `os._exit`. The parent of the program can always read it, so the
-    terminal's process stays the parent. It keeps the terminal's stdin/stdout/stderr untouched
-    (never reads nor writes them) and ends with the program's status, so the terminal and shell
-    see what they would without a debugger. The `process` event carries the child's pid, the
-    real program's, which is what `terminate` and the editor's thread ids must use.
-
-    Without sigwaitinfo (macOS) or once threads exist, there is no watcher: the program runs in
-    this process and ends reported by its own `exited` only, as before.
-    """
-    if not hasattr(signal, "sigwaitinfo") or threading.active_count() > 1:
-        return
-    try:
-        # Connected before the fork: the adapter stops listening once the program's own
-        # connection has proved itself, and this one comes first in its queue.
-        report = socket.create_connection(address)
-        set_nodelay(report)
-        report.sendall(
-            encode_message(
-                {
-                    "seq": 0,
-                    "type": "event",
-                    "event": WATCHER_HELLO,
-                    "body": {"token": token, "pid": os.getpid()},
-                }
-            )
-        )
-    except OSError:
-        return  # the program's own connection will fail and say why
-    watched = {signal.SIGCHLD, *_FORWARDED_SIGNALS}
-    # Whoever started the terminal may have left SIGCHLD ignored (inherited through exec): the
-    # kernel would then reap the child itself, and its status would be lost.
-    chld_action = signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    # Blocked before the fork, so that nothing sent in between is lost: the watcher collects
-    # them with sigwaitinfo (the child's exit included), the child unblocks its pending ones.
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, watched)
-    try:
-        child = os.fork()
-    except OSError:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        signal.signal(signal.SIGCHLD, chld_action)
-        report.close()
-        return
-    if child == 0:
-        # Only this process's descriptor: shutdown() would end the watcher's connection too.
-        report.close()
-        # The program gets the signal state it would have had without the watcher.
-        signal.signal(signal.SIGCHLD, chld_action)
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        return
-    _watch(child, report, watched)
-
-
-def _watch(child: int, report: socket.socket, watched: set[signal.Signals]) -> NoReturn:
-    status = 0
-    while True:
-        info = signal.sigwaitinfo(watched)
-        if info.si_signo == signal.SIGCHLD:
-            pid, status = os.waitpid(child, os.WNOHANG)  # nothing yet if it merely stopped
-            if pid == child:
-                break
-        # Passed on only when a process sent it (si_code <= 0: kill, sigqueue, tkill). One the
-        # kernel raised (si_code SI_KERNEL: Ctrl+C, Ctrl+\, a hang-up) went to the terminal's
-        # whole foreground process group, the program included: twice would interrupt its
-        # KeyboardInterrupt handling or `finally` blocks.
-        elif info.si_code <= 0 and info.si_pid != child:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, info.si_signo)
-    code = os.waitstatus_to_exitcode(status)  # negative: the signal, as subprocess reports it
-    with contextlib.suppress(OSError):  # the adapter may be gone: the terminal still hears it
-        report.sendall(
-            encode_message(
-                {"seq": 1, "type": "event", "event": EXIT_STATUS, "body": {"exitCode": code}}
-            )
-        )
-    report.close()
-    _end_as(code)
-
-
-def _end_as(code: int) -> NoReturn:
-    """Ends the watcher the way its child ended, for the terminal's shell (`$?`, "Segmentation
-    fault"). os._exit: nothing of the program's, flushed or run at exit, belongs to the watcher."""
-    if code >= 0:
-        os._exit(code)
-    import resource  # Unix only, like the watcher
-
-    sig = -code
-    # The program dumped its core, if cores are on; a second one, of the watcher, would hide it.
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    with contextlib.suppress(ValueError, OSError):  # SIGKILL's action cannot be changed
-        signal.signal(sig, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {sig})
-    os.kill(os.getpid(), sig)
-    os._exit(128 + sig)  # a signal whose default action is not to end the process
 
 
 # -- output redirection (redirectOutput in a terminal) ---------------------------------------------
