@@ -1740,6 +1740,7 @@ def _make_raise_callback(
     # Exception type -> whether the filter's types take it: a dict lookup beats isinstance with
     # a tuple, which walks the MRO once per type in it.
     matches: dict[type, bool] = {}
+    matches_get = matches.get
 
     def learn(code: CodeType) -> tuple[CodeType, bool, object, None]:
         kind = classify(code.co_filename)
@@ -1765,12 +1766,15 @@ def _make_raise_callback(
         try:
             if static_types is not None:
                 cls = type(exc)
-                match = matches.get(cls)
-                if match is None:
+                try:
+                    match = matches_get(cls)
+                except TypeError:  # a metaclass that makes its classes unhashable
                     match = issubclass(cls, static_types)
-                    if len(matches) > 1_000:
-                        matches.clear()
-                    matches[cls] = match
+                else:
+                    if match is None:
+                        if len(matches) > 1_000:
+                            matches.clear()
+                        matches[cls] = match = issubclass(cls, static_types)
                 if not match:
                     return None
             entry = seen.get(_id(code))
@@ -1803,7 +1807,20 @@ def _make_raise_callback(
             dbg._bug("RAISE")
         return None
 
-    return on_raise
+    if static_types is None:
+        return on_raise
+
+    def on_raise_of_types(code: CodeType, offset: int, exc: BaseException) -> object:
+        # The type filter's rejection in the smallest frame there can be: one lookup by the
+        # exception's type and one identity test, before any other work of on_raise.
+        try:
+            if matches_get(type(exc)) is False:
+                return None
+        except Exception:  # an unhashable class (a metaclass with __eq__): on_raise copes
+            pass
+        return on_raise(code, offset, exc)
+
+    return on_raise_of_types
 
 
 def _compile_exception_filter(condition: str | None) -> _ExceptionFilter:

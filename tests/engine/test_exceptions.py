@@ -88,6 +88,40 @@ def test_raised_filter_type_condition_takes_subclasses(h: Harness) -> None:
     assert resume_to_end(h, ev.thread_id) == 1
 
 
+def test_raised_filter_type_condition_with_unhashable_exception_classes(h: Harness) -> None:
+    # The type filter caches its verdict by exception class; a metaclass that defines __eq__
+    # makes its classes unhashable, and the filter must still judge them (and never raise
+    # into the program).
+    path = h.write(
+        """
+        class Meta(type):
+            def __eq__(cls, other):
+                return cls is other
+
+        class Odd(KeyError, metaclass=Meta):
+            pass
+
+        class Other(ValueError, metaclass=Meta):
+            pass
+
+        for kind in (Other, Odd, Other):
+            try:
+                raise kind("k")
+            except LookupError:
+                caught = kind
+            except ValueError:
+                pass
+        """
+    )
+    h.dbg.set_exception_filters([XF("raised", condition="LookupError")])
+    h.run_path(path)
+    ev = h.stopped("exception")
+    assert h.where(ev.thread_id) == ("<module>", 13)
+    assert type(h.dbg.exception(ev.thread_id)).__name__ == "Odd"
+    assert resume_to_end(h, ev.thread_id) == 1
+    assert not [e for e in h.seen if isinstance(e, Output) and "bug" in e.text.lower()]
+
+
 def test_raised_filter_condition_uses_the_raising_frames_globals(h: Harness) -> None:
     # One code object run with two module namespaces: the condition must read the LIMIT of the
     # namespace each raise happens in, not the one it first ran with. The module-level frame
