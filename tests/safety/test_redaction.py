@@ -65,10 +65,42 @@ def test_sensitive_names(r: Redactor, name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["monkey", "monkey_patch", "keyboard", "keywords", "author", "tokenizer", "data", "items", "x"],
+    [
+        "monkey",
+        "monkey_patch",
+        "keyboard",
+        "keywords",
+        "author",
+        "tokenizer",
+        "data",
+        "items",
+        "x",
+        # exception classes: what follows them in a text is a message
+        "KeyError",
+        "tokenize.TokenError",
+        "InvalidKeyException",
+        "SessionWarning",
+    ],
 )
 def test_harmless_names(r: Redactor, name: str) -> None:
     assert not r.is_sensitive_name(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KeyError: 'user_id'", "KeyError: 'user_id'"),
+        (
+            "jwt.exceptions.InvalidKeyError: bad length",
+            "jwt.exceptions.InvalidKeyError: bad length",
+        ),
+        # Not an exception class: still an assignment of a secret.
+        ("key_error: 'hunter22'", "key_error: '[REDACTED]'"),
+        ("KeyErrors: 'hunter22'", "KeyErrors: '[REDACTED]'"),
+    ],
+)
+def test_exception_messages_are_not_assignments(r: Redactor, text: str, expected: str) -> None:
+    assert r.redact_text(text) == expected
 
 
 def test_set_patterns_replaces_the_rule(r: Redactor) -> None:

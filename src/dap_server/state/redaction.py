@@ -14,7 +14,9 @@ Two independent rules decide what is hidden:
   harmless word (`monkey`, `keyboard`, `keyword`, `author`, `tokenizer`...; see
   `DEFAULT_HARMLESS_WORDS`). Words are split at `_`, `-`, `.`, digits and camelCase humps, so
   `monkey_patch` is shown but `monkey_api_key` is hidden (its `key` word is not harmless).
-  `keys` stays sensitive on purpose: a variable called `keys` may well hold keys.
+  `keys` stays sensitive on purpose: a variable called `keys` may well hold keys. The name of
+  an exception class (`KeyError`, `TokenError`: capitalised, ending in Error, Exception or
+  Warning) is never sensitive, so that `KeyError: 'user'` in a stop's text stays readable.
 * **By value** (`Redactor.redact_text`). Substrings that look like well-known secret formats are
   replaced whatever the name: PEM private key blocks, AWS access key ids and secret keys next to
   an `aws_secret_access_key`-like name, GitHub/GitLab/Slack/Stripe/Google/npm-style tokens,
@@ -287,6 +289,12 @@ _FORMAT_RULES: tuple[_Rule, ...] = (
 
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
+# The name of an exception class (`KeyError`, `jwt.InvalidKeyError`, `TokenError`): what follows
+# it in a text ("KeyError: 'user'") is its message, not the value of a secret.
+_EXCEPTION_CLASS_RE = re.compile(
+    r"(?:[A-Za-z0-9_]+\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning)"
+)
+
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 # What follows a pattern hit for it to be an assignment: the rest of the name, an optional
@@ -365,6 +373,8 @@ class Redactor:
         return result
 
     def _compute_sensitive(self, name: str, patterns: tuple[str, ...]) -> bool:
+        if _EXCEPTION_CLASS_RE.fullmatch(name):
+            return False
         lowered = name.lower()
         words: list[tuple[int, int]] | None = None
         for pattern in patterns:
