@@ -199,10 +199,13 @@ class _ThreadState:
 class _FileBreakpoints:
     """The breakpoints of one file and the code objects known for it."""
 
-    __slots__ = ("breakpoints", "codes", "path")
+    __slots__ = ("breakpoints", "codes", "path", "shown")
 
     def __init__(self, path: str) -> None:
-        self.path = path
+        self.path = path  # canonical: what code objects' files are matched against
+        # As the caller last spelled it (a symlink's path, say): what statuses report, so that
+        # an editor finds its breakpoints under the name it gave them.
+        self.shown = path
         self.breakpoints: list[Breakpoint] = []
         self.codes: dict[int, CodeType] = {}  # id -> code: real, loaded code objects
 
@@ -484,6 +487,7 @@ class Debugger:
             fb = self._files.get(canon)
             if fb is None:
                 fb = _FileBreakpoints(canon)
+            fb.shown = os.path.abspath(path)
             fb.breakpoints = [
                 Breakpoint(
                     self._breakpoint_id(canon, spec.line),
@@ -565,8 +569,10 @@ class Debugger:
         return sorted(found)
 
     def stop_on_entry(self, path: str) -> None:
+        """Stops at the first line of the next module code run from `path` (a file, or a name
+        such as `<string>` for `python -c` code)."""
         with self._lock:
-            self._entry_paths.add(_codeinfo.canonical(path))
+            self._entry_paths.add(self._paths.canonical(path))
             self._rebuild()
         _MON.restart_events()
 
@@ -707,6 +713,13 @@ class Debugger:
     def is_stopped(self, thread_id: int) -> bool:
         ts = self._state_by_native(thread_id)
         return ts is not None and ts.stopped
+
+    def source_path(self, code: CodeType) -> str:
+        """The file `code` came from, as breakpoints match it: absolute and with symlinks
+        resolved, fixed when the engine first saw the name (a relative `co_filename`, from
+        `runpy.run_path("dir/x.py")`, stays right after the program changes directory), or the
+        name itself for code with no file (`<string>`)."""
+        return self._paths.canonical(code.co_filename)
 
     def frames(self, thread_id: int) -> list[FrameType]:
         (ts,) = self._stopped_states(thread_id)
@@ -1414,15 +1427,15 @@ class Debugger:
 
     def _bind_status(self, fb: _FileBreakpoints, bp: Breakpoint) -> BreakpointStatus:
         bp.verified = False
-        path = fb.path
+        path = fb.shown
         requested = bp.requested_line
         assert requested is not None
         if bp.error is not None:
             return BreakpointStatus(bp.id, False, requested, path, bp.error)
-        if self._paths.kind(path) == HIDDEN:
+        if self._paths.kind(fb.path) == HIDDEN:
             msg = "This file belongs to the debugger and is never stopped in"
             return BreakpointStatus(bp.id, False, requested, path, msg)
-        source, reason = _codeinfo.source_codes(path)
+        source, reason = _codeinfo.source_codes(fb.path)
         reference: Iterable[CodeType] = source or tuple(fb.codes.values())
         if not reference:
             bp.line = None

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import importlib.machinery
 import importlib.util
 import json
+import linecache
 import os
 import runpy
 import signal
@@ -250,25 +252,34 @@ class DebuggeeHost:
 
 
 def entry_file(target: Target) -> str | None:
-    """The file whose first line is the program's entry (for stopOnEntry and the compile check).
-
-    For a module only a top-level one is looked up: finding `pkg.mod` would import `pkg`, running
-    its code before the debugger is configured.
-    """
+    """The file whose first line is the program's entry (for stopOnEntry and the compile check);
+    for `-c` code, the name Python compiles it under."""
     if target.kind == "program":
         return target.value
-    if target.kind == "module" and "." not in target.value:
-        spec = importlib.util.find_spec(target.value)
-        if spec is None:
+    if target.kind == "code":
+        return CODE_FILENAME
+    return _module_file(target.value)
+
+
+def _module_file(name: str) -> str | None:
+    """The file `python -m NAME` runs (a package's `__main__.py`), found without importing
+    anything: importlib's find_spec("pkg.mod") would import `pkg`, running its code before the
+    debugger is configured. Each package's directories lead to the next part's."""
+    first, *rest = name.split(".")
+    spec = importlib.util.find_spec(first)
+    for part in rest:
+        if spec is None or not spec.submodule_search_locations:
             return None
-        if spec.submodule_search_locations:
-            for location in spec.submodule_search_locations:
-                candidate = os.path.join(location, "__main__.py")
-                if os.path.isfile(candidate):
-                    return candidate
-            return None
-        return spec.origin if spec.origin and os.path.isfile(spec.origin) else None
-    return None
+        spec = importlib.machinery.PathFinder.find_spec(part, list(spec.submodule_search_locations))
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            candidate = os.path.join(location, "__main__.py")
+            if os.path.isfile(candidate):
+                return candidate
+        return None
+    return spec.origin if spec.origin and os.path.isfile(spec.origin) else None
 
 
 def check_target(target: Target) -> None:
@@ -434,7 +445,7 @@ def run_target(target: Target, debugger: engine.Debugger) -> int:
     try:
         if target.kind == "program":
             sys.argv = [target.value, *target.args]
-            sys.path[0] = os.path.dirname(target.value)
+            sys.path[0] = os.path.dirname(os.path.realpath(target.value))  # as Python does
             runpy.run_path(target.value, run_name="__main__")
         elif target.kind == "module":
             sys.argv = [target.value, *target.args]  # alter_sys puts the module's file first
@@ -486,6 +497,10 @@ def run_program(program: str, args: list[str], debugger: engine.Debugger) -> int
     return run_target(Target("program", program, args), debugger)
 
 
+# The file name of `python -c` code, as Python gives it.
+CODE_FILENAME = "<string>"
+
+
 def _run_code(code: str) -> None:
     """`python -c CODE`: a fresh `__main__` module, so pickling (multiprocessing) finds it."""
     module = types.ModuleType("__main__")
@@ -493,7 +508,10 @@ def _run_code(code: str) -> None:
     saved = sys.modules.get("__main__")
     sys.modules["__main__"] = module
     try:
-        exec(compile(code, "<string>", "exec"), module.__dict__)
+        # Kept where linecache looks, as `python -c` does on 3.13: the editor can then show the
+        # code (a `source` request) and tracebacks quote its lines.
+        linecache.cache[CODE_FILENAME] = (len(code), None, code.splitlines(True), CODE_FILENAME)
+        exec(compile(code, CODE_FILENAME, "exec"), module.__dict__)
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved

@@ -314,6 +314,7 @@ AUDITED_REQUESTS = frozenset(
         "setVariable",
         "setExpression",
         "goto",
+        "source",
         "stepIn",
         "next",
         "stepOut",
@@ -334,6 +335,7 @@ def _audit_details(request: Request) -> dict[str, Any]:
         "threadId",
         "frameId",
         "targetId",
+        "sourceReference",
         "terminateDebuggee",
     ):
         if key in a:
@@ -355,7 +357,10 @@ def _breakpoint(status: engine.BreakpointStatus) -> dict[str, Any]:
     if status.line is not None:
         bp["line"] = status.line
     if status.path is not None:
-        bp["source"] = _source(status.path)
+        # A function bound in code with no file (`<generated>`, an exec'd string) has a name
+        # for its source, not a path an editor could try to open.
+        is_file = os.path.isabs(status.path)
+        bp["source"] = _source(status.path) if is_file else {"name": status.path}
     if status.message:
         bp["message"] = status.message
     return bp

@@ -24,7 +24,8 @@ from dap_server.debuggee.session import (
 )
 def set_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
     cmd = r.command
-    path = arg(r.arguments, "source.path", str, command=cmd)
+    by_reference = _referenced_file(s, r)
+    path = by_reference or arg(r.arguments, "source.path", str, command=cmd)
     raw = arg(r.arguments, "breakpoints", list, command=cmd, default=None)
     if raw is None:
         raw = [{"line": line} for line in arg(r.arguments, "lines", list, command=cmd, default=[])]
@@ -43,7 +44,33 @@ def set_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
     path = os.path.abspath(path)
     s.breakpoint_paths.add(path)
     statuses = s.debugger.set_source_breakpoints(path, specs)
-    return {"breakpoints": [_breakpoint(st) for st in statuses]}
+    breakpoints = [_breakpoint(st) for st in statuses]
+    if by_reference:
+        # The editor knows this source by its reference, not by a path it could open.
+        for bp in breakpoints:
+            bp["source"] = r.arguments["source"]
+    return {"breakpoints": breakpoints}
+
+
+def _referenced_file(s: DebugSession, r: Request) -> str | None:
+    """The file of a source given by `sourceReference` only (a zip import's module, shown by
+    reference): what VS Code sends for a breakpoint set in such a source."""
+    source = r.arguments.get("source")
+    if not isinstance(source, dict) or source.get("path"):
+        return None
+    ref = source.get("sourceReference")
+    if not isinstance(ref, int) or isinstance(ref, bool) or ref <= 0:
+        return None
+    known = s.source_refs.get(ref)
+    if known is None:
+        raise RequestError(f"{r.command}: sourceReference {ref} is unknown")
+    filename = known[0]
+    if filename.startswith("<"):
+        raise RequestError(
+            f"{r.command}: breakpoints cannot be set in {filename}: code compiled from a "
+            "string has no file to bind them in (use a function breakpoint)"
+        )
+    return filename
 
 
 def _redact_log_message(s: DebugSession, message: str | None) -> str | None:

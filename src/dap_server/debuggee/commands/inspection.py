@@ -38,15 +38,19 @@ def stack_trace(s: DebugSession, r: Request) -> dict[str, Any]:
             "line": frame.f_lineno or code.co_firstlineno,
             "column": 1,
         }
+        # The file as the program named it (the spelling the editor used to launch it, through
+        # a symlink or not), unless relative: then as the engine resolved it on first sight
+        # (`runpy.run_path("dir/x.py")`, and the program may have changed directory since).
         path = code.co_filename
-        if os.path.isabs(path) and os.path.exists(path):
+        if not os.path.isabs(path):
+            path = s.debugger.source_path(code)
+        if os.path.isabs(path) and os.path.isfile(path):
             entry["source"] = _source(path)
         else:
-            # No file to open: the client asks for the text with a `source` request.
-            entry["source"] = {
-                "name": path,
-                "sourceReference": s.source_reference(path, frame.f_globals),
-            }
+            # No file to open: the client asks for the text with a `source` request, if Python
+            # kept it (a zip import's, a registered notebook cell's); an exec'd string's it did
+            # not, and the editor is told so before it asks.
+            entry["source"] = _virtual_source(s, code.co_filename, frame.f_globals)
         out.append(entry)
     return {"stackFrames": out, "totalFrames": len(frames)}
 
@@ -166,7 +170,15 @@ def source(s: DebugSession, r: Request) -> dict[str, Any]:
                 "code compiled from a string (exec, eval, compile)"
             )
         return {"content": "".join(lines), "mimeType": "text/x-python"}
+    # By path (an extension: DAP asks by reference): only a source of the program itself, so
+    # that this request reads no other file of the machine. (Sources are the program's code,
+    # not its data: they are served as they are, not redacted.)
     path = arg(r.arguments, "source.path", str, command=cmd)
+    if os.path.realpath(path) not in _program_files():
+        raise RequestError(
+            f"{cmd}: {path} is not a source of the program (only the files of its loaded "
+            "modules are served)"
+        )
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return {"content": f.read(), "mimeType": "text/x-python"}
@@ -174,14 +186,42 @@ def source(s: DebugSession, r: Request) -> dict[str, Any]:
         raise RequestError(f"{cmd}: cannot read {path}: {exc.strerror}") from None
 
 
+def _program_files() -> set[str]:
+    """The real paths of the files of the program's loaded modules (`__main__` included)."""
+    files = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and not path.startswith(_OWN_DIRS):
+            files.add(os.path.realpath(path))
+    return files
+
+
+def _virtual_source(
+    s: DebugSession, filename: str, module_globals: dict[str, Any]
+) -> dict[str, Any]:
+    """A source with no file to open (a zip import's module, an exec'd string): the client asks
+    for its text with a `source` request, if Python kept it (a zip import's, a registered
+    notebook cell's). An exec'd string's it did not, and the editor is told so before it asks."""
+    source: dict[str, Any] = {
+        "name": filename if filename.startswith("<") else os.path.basename(filename),
+        "sourceReference": s.source_reference(filename, module_globals),
+    }
+    if not linecache.getlines(filename, module_globals):
+        source["presentationHint"] = "deemphasize"
+    return source
+
+
 @TABLE.command("loadedSources", capabilities=("supportsLoadedSourcesRequest",))
 def loaded_sources(s: DebugSession, r: Request) -> dict[str, Any]:
-    paths = set()
+    files: dict[str, dict[str, Any]] = {}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if isinstance(path, str) and path.endswith(".py") and not path.startswith(_OWN_DIRS):
-            paths.add(os.path.abspath(path))
-    return {"sources": [_source(p) for p in sorted(paths)]}
+            if os.path.isfile(path):
+                files[os.path.abspath(path)] = _source(os.path.abspath(path))
+            else:  # inside a zip: served by reference, as its frames are
+                files[path] = _virtual_source(s, path, vars(module))
+    return {"sources": [files[p] for p in sorted(files)]}
 
 
 @TABLE.command("modules", capabilities=("supportsModulesRequest",))

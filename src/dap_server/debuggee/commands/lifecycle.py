@@ -71,7 +71,7 @@ def _apply_safety_options(s: DebugSession, r: Request) -> None:
 @TABLE.command("launch")
 def launch(s: DebugSession, r: Request) -> None:
     program = s.options.program
-    if program and s.options.runs_program:
+    if program and s.options.runs_program and not program.startswith("<"):  # `<string>`: -c
         _check_compiles(program)
     _apply_options(s, r)
 
