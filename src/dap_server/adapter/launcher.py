@@ -154,7 +154,12 @@ def _find_this_tree(changes: dict[str, str | None]) -> None:
 class DebuggeeProcess:
     process: anyio.abc.Process
     token: str
+    # The read ends of the program's stdout and stderr pipes, read here directly (os.read, no
+    # stream buffering of anyio's or asyncio's), so that what is read is what has been relayed.
+    pipes: dict[str, int] = field(default_factory=dict)
     output_done: anyio.Event = field(default_factory=anyio.Event)
+    _reading: int = 0  # pumps between a read and the end of relaying what it read
+    _caught_up: anyio.Event = field(default_factory=anyio.Event)
 
     @property
     def pid(self) -> int:
@@ -162,26 +167,61 @@ class DebuggeeProcess:
 
     async def capture_output(self, sink: OutputSink) -> None:
         """Forwards stdout and stderr as they come; returns when both are closed."""
+        self._caught_up.set()
 
-        async def pump(stream: anyio.abc.ByteReceiveStream | None, category: str) -> None:
-            if stream is None:
-                return
+        async def pump(fd: int, category: str) -> None:
             decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
             try:
-                async for chunk in stream:
-                    text = decoder.decode(chunk)
-                    if text:
-                        await sink(category, text)
-            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-                pass
-            tail = decoder.decode(b"", final=True)
-            if tail:
-                await sink(category, tail)
+                while True:
+                    try:
+                        await anyio.wait_readable(fd)
+                    except anyio.ClosedResourceError:
+                        break
+                    self._begin_read()
+                    try:
+                        try:
+                            data = os.read(fd, 65536)
+                        except BlockingIOError:
+                            continue
+                        except OSError:
+                            break
+                        if not data:
+                            break
+                        text = decoder.decode(data)
+                        if text:
+                            await sink(category, text)
+                    finally:
+                        self._end_read()
+                tail = decoder.decode(b"", final=True)
+                if tail:
+                    await sink(category, tail)
+            finally:
+                os.close(fd)
 
         async with anyio.create_task_group() as tg:
-            tg.start_soon(pump, self.process.stdout, "stdout")
-            tg.start_soon(pump, self.process.stderr, "stderr")
+            for category, fd in self.pipes.items():
+                tg.start_soon(pump, fd, category)
         self.output_done.set()
+
+    def _begin_read(self) -> None:
+        if self._reading == 0:
+            self._caught_up = anyio.Event()
+        self._reading += 1
+
+    def _end_read(self) -> None:
+        self._reading -= 1
+        if self._reading == 0:
+            self._caught_up.set()
+
+    async def output_caught_up(self) -> None:
+        """Returns once everything read from the program's pipes so far has been relayed.
+
+        The debuggee sends `stopped` only once its pipes are empty (see
+        `dap_server.debuggee.runner.output_read_by_adapter`): every byte written before the
+        stop has been read by a pump, which counts as reading from before its read until what
+        it read is relayed. Waiting for no pump to be reading then puts that output first."""
+        while self._reading:
+            await self._caught_up.wait()
 
     async def wait(self) -> int:
         return await self.process.wait()
@@ -224,19 +264,30 @@ class DebuggeeProcess:
 
 
 async def spawn(plan: LaunchPlan, token: str) -> DebuggeeProcess:
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
     try:
         process = await anyio.open_process(
             plan.command,
             cwd=plan.cwd,
             env=plan.environment(),
             stdin=subprocess.DEVNULL,  # internalConsole: the program's stdin is not connected
+            stdout=out_write,
+            stderr=err_write,
             start_new_session=True,  # its own process group, so terminate ends children too
         )
     except OSError as exc:
+        os.close(out_read)
+        os.close(err_read)
         raise LaunchError(
             f"launch: cannot start the interpreter {plan.command[0]!r}: {exc.strerror or exc}"
         ) from exc
-    return DebuggeeProcess(process, token)
+    finally:
+        os.close(out_write)  # the program's ends: the pipes close when it (and its children)
+        os.close(err_write)  # end, which is how the pumps learn that the output is complete
+    os.set_blocking(out_read, False)
+    os.set_blocking(err_read, False)
+    return DebuggeeProcess(process, token, {"stdout": out_read, "stderr": err_read})
 
 
 def describe_exit(code: int) -> str:

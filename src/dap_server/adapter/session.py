@@ -552,6 +552,10 @@ class AdapterSession:
                 # A restarted debuggee: the adapter replays the configuration itself.
                 self._swallow_initialized = False
                 return
+            if name == "stopped" and self.process is not None:
+                # What the program printed before it stopped comes before the stop.
+                with anyio.move_on_after(1):
+                    await self.process.output_caught_up()
             await self.send(dict(message))
 
     def _explain_unmapped(self, message: dict[str, Any], path: str) -> dict[str, Any]:

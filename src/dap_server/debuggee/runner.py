@@ -21,7 +21,9 @@ client has attached and configured.
 from __future__ import annotations
 
 import argparse
+import atexit
 import builtins
+import fcntl
 import importlib.machinery
 import importlib.util
 import json
@@ -29,8 +31,11 @@ import linecache
 import os
 import runpy
 import signal
+import struct
 import sys
+import termios
 import threading
+import time
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -331,6 +336,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.de
     )
     host = DebuggeeHost(options, transcript)
     assert host.session is not None
+    if not a.watch_exit:  # not a terminal's program: its output goes to the adapter's pipes
+        host.session.before_stop = output_read_by_adapter
     if a.stop_on_entry and program:
         host.debugger.stop_on_entry(program)
     stream = connect_tcp(*a.connect)
@@ -360,6 +367,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.de
     code = run_target(a.target, host.debugger)
     if os.getpid() != launched_pid:
         return _end_forked_child(code)
+    code = shut_down_like_python(code)
     finished.set()
     connection.quiesce(1.0)
     connection.outbox.event("exited", {"exitCode": code})
@@ -410,6 +418,7 @@ def main_listen(a: RunnerArgs) -> int:
     code = run_target(a.target, listener.host.debugger)
     if os.getpid() != listening_pid:
         return _end_forked_child(code)
+    code = shut_down_like_python(code)
     listener.send_exit(code)
     listener.close(grace=2.0)
     listener.host.debugger.close()
@@ -527,6 +536,23 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
+def shut_down_like_python(code: int) -> int:
+    """What the interpreter does once the main module has ended, done while the debugger still
+    watches, so that breakpoints stop there too: threading's shutdown (its own exit hooks, which
+    stop idle thread pools, then waiting for every non-daemon thread, a thread stopped at a
+    breakpoint included, until the user resumes it), then the atexit handlers. The
+    interpreter's own turn at both finds nothing left to do. Returns the exit code: an interrupt
+    (`terminate`) while threads are waited for makes it INTERRUPTED."""
+    try:
+        threading._shutdown()  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        code = INTERRUPTED
+    finally:
+        atexit._run_exitfuncs()
+        _flush()
+    return code
+
+
 def _exit_like_python(code: int) -> int:
     """Python ends an interrupted program with SIGINT itself, so its parent sees the signal."""
     if code == INTERRUPTED:
@@ -547,6 +573,27 @@ def _user_traceback(exc: BaseException) -> types.TracebackType | None:
 
 def _is_ours(filename: str) -> bool:
     return filename == __file__ or filename == runpy.__file__ or "<frozen runpy>" in filename
+
+
+def output_read_by_adapter(timeout: float = 1.0) -> None:
+    """Returns once the adapter has read what the program wrote to stdout and stderr (pipes of
+    the adapter's, which relays them as `output` events), or after `timeout`.
+
+    Called before a `stopped` event goes out: it travels on the DAP connection, the output on
+    the pipes, and the editor must see the output the program wrote before it stopped first.
+    What is unread in a pipe is what FIONREAD says of either end."""
+    _flush()
+    deadline = time.monotonic() + timeout
+    while True:
+        pending = 0
+        for fd in (1, 2):
+            try:
+                pending += struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+            except OSError:  # closed by the program, or not a pipe
+                pass
+        if not pending or time.monotonic() > deadline:
+            return
+        time.sleep(0.0005)  # the adapter reads as fast as the editor takes its output
 
 
 def _flush() -> None:

@@ -13,6 +13,7 @@ import os
 import runpy
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -63,6 +64,8 @@ class DebugSession:
         self.debugger = debugger
         self.options = options
         self.outbox: Outbox | None = None
+        # Run before a `stopped` event goes out (see runner.output_read_by_adapter).
+        self.before_stop: Callable[[], None] | None = None
         self.client: dict[str, Any] = {}
         self.configuration_done = threading.Event()
         self.disconnected = threading.Event()
@@ -125,6 +128,8 @@ class DebugSession:
                     body["text"] = self.redactor.redact_text(event.text)
                 if event.hit_breakpoint_ids:
                     body["hitBreakpointIds"] = list(event.hit_breakpoint_ids)
+                if self.before_stop is not None:
+                    self.before_stop()
                 out.event("stopped", body)
             case engine.ThreadStarted():
                 out.event("thread", {"reason": "started", "threadId": event.thread_id})
