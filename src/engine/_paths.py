@@ -36,8 +36,12 @@ class PathClassifier:
     """USER, LIBRARY or HIDDEN for a `co_filename`; canonical paths cached per raw name."""
 
     def __init__(self, hidden_paths: Sequence[str]) -> None:
+        """`hidden_paths`: directories, files or code names (`<frozen runpy>`) the user never
+        sees, besides the debugger's own packages."""
         hidden = {_ENGINE_DIR, _DAP_SERVER_DIR, *hidden_paths}
-        self.hidden_dirs = sorted({canonical(d).rstrip(os.sep) + os.sep for d in hidden})
+        dirs = {p for p in hidden if not p.startswith("<") and not os.path.isfile(p)}
+        self.hidden_dirs = sorted({canonical(d).rstrip(os.sep) + os.sep for d in dirs})
+        self.hidden_files = {p if p.startswith("<") else canonical(p) for p in hidden - dirs}
         self.library_dirs = _library_dirs()
         self.kinds: dict[str, int] = {}
         self.canon: dict[str, str] = {}
@@ -57,6 +61,8 @@ class PathClassifier:
         return k
 
     def _classify(self, filename: str) -> int:
+        if self.canonical(filename) in self.hidden_files:
+            return HIDDEN
         if filename.startswith("<"):
             # <frozen importlib._bootstrap> and friends are the runtime's; <string>/<stdin> are
             # code the user exec'd or typed.

@@ -140,14 +140,15 @@ class _Call:
 class _Step:
     """What one thread is stepping towards."""
 
-    __slots__ = ("codes", "frame", "kind", "suspended", "target_name")
+    __slots__ = ("codes", "frame", "kind", "suspended", "target_call")
 
-    def __init__(self, kind: str, frame: FrameType | None, target_name: str | None) -> None:
+    def __init__(self, kind: str, frame: FrameType | None, target_call: _Span | None) -> None:
         # kind: "into" (next visible line anywhere on the thread), "over" (next line in `frame`
         # or anywhere once `frame` is gone, not in frames it calls), "out" (until `frame` returns).
         self.kind = kind
         self.frame = frame
-        self.target_name = target_name
+        # stepIn to a chosen call: the call's source span in `frame` (see _calls_on_line).
+        self.target_call = target_call
         self.suspended = False  # `frame` is a generator/coroutine parked at a yield/await
         self.codes: list[CodeType] = []  # code objects given LINE etc. for this step
 
@@ -189,7 +190,7 @@ class _ThreadState:
         # breakpoint() call in the program), else None.
         self.pause: StopReason | None = None
         self.announced = False
-        self.targets: dict[int, str] = {}
+        self.targets: dict[int, tuple[str, _Span]] = {}
         # Started through the patched Thread._bootstrap_inner, which reports its end. Threads
         # that were running before start() and threads started by native code are not: their
         # end is found by a liveness check in threads().
@@ -582,9 +583,23 @@ class Debugger:
         for ts in self._stopped_states(thread_id):
             self._release(ts, ("resume",))
 
-    def step(self, thread_id: int, kind: StepKind, target_id: int | None = None) -> None:
+    def step(
+        self,
+        thread_id: int,
+        kind: StepKind,
+        target_id: int | None = None,
+        *,
+        resume_others: bool = False,
+    ) -> list[int]:
+        """Steps the thread; with `resume_others`, every other stopped thread resumes too (a
+        step lets the program run, as DAP's steps do unless singleThread). Returns the ids of
+        the other threads resumed."""
         (ts,) = self._stopped_states(thread_id)
+        others = [o for o in self._stopped_states(None) if o is not ts] if resume_others else []
         self._release(ts, ("step", kind, target_id))
+        for other in others:
+            self._release(other, ("resume",))
+        return [other.native_id for other in others]
 
     def _release(self, ts: _ThreadState, command: tuple[Any, ...]) -> None:
         """Queues the command that ends a thread's stop, once: the thread counts as running
@@ -655,9 +670,8 @@ class Debugger:
 
     def step_in_targets(self, thread_id: int, frame: FrameType) -> list[tuple[int, str]]:
         (ts,) = self._stopped_states(thread_id)
-        names = _calls_on_line(frame)
-        ts.targets = dict(enumerate(names, start=1))
-        return list(ts.targets.items())
+        ts.targets = dict(enumerate(_calls_on_line(frame), start=1))
+        return [(target_id, label) for target_id, (label, _span) in ts.targets.items()]
 
     def report_uncaught(self, exc: BaseException, thread_id: int | None = None) -> None:
         """The program (or a thread) ends with `exc`: stop on the calling thread if asked to."""
@@ -872,8 +886,10 @@ class Debugger:
                     if step.frame is frame:
                         if step.kind == "over" or code.co_flags & _CO_COROUTINE_LIKE:
                             # Wait for this very frame to resume, ignoring the event loop or
-                            # the consumer in between.
+                            # the consumer in between (or for it to be closed: PY_UNWIND).
                             step.suspended = True
+                            with self._lock:
+                                self._refresh_active()
                         else:
                             self._retarget(ts, step, frame.f_back)
         except Exception:
@@ -939,6 +955,18 @@ class Debugger:
         return None
 
     def _on_unwind(self, code: CodeType, offset: int, exc: BaseException) -> object:
+        try:
+            ts = self._threads.get(_get_ident())
+            step = ts.step if ts is not None else None
+            if step is not None and step.suspended and step.frame is _getframe(1):
+                # A generator stepped over at its yield is closed, not resumed (its consumer
+                # broke out of the loop): the step goes on in the frame that closed it.
+                assert ts is not None
+                self._retarget(ts, step, step.frame.f_back)
+                with self._lock:
+                    self._refresh_active()
+        except Exception:
+            self._bug("PY_UNWIND")
         # userUnhandled: an exception leaves user code into library code (which may swallow it,
         # as thread pools and task runners do).
         try:
@@ -1158,8 +1186,8 @@ class Debugger:
     def _begin_step(
         self, ts: _ThreadState, frame: FrameType, kind: str, target: int | None
     ) -> None:
-        target_name = ts.targets.get(target) if target is not None else None
-        step = _Step(kind, frame, target_name)
+        chosen = ts.targets.get(target) if target is not None else None
+        step = _Step(kind, frame, chosen[1] if chosen is not None else None)
         ts.step = step
         f: FrameType | None = frame
         while f is not None:
@@ -1168,7 +1196,7 @@ class Debugger:
             f = f.f_back
         self._add_step_code(ts, step, frame.f_code, _STEP_TARGET_EVENTS)
         if kind == "into":
-            step.frame = frame if target_name else None
+            step.frame = frame if chosen is not None else None
         self._refresh_active()
 
     def _add_step_code(self, ts: _ThreadState, step: _Step, code: CodeType, mask: int) -> None:
@@ -1188,24 +1216,39 @@ class Debugger:
             step.frame = caller
             step.suspended = False
             self._add_step_code(ts, step, caller.f_code, _STEP_TARGET_EVENTS)
+        elif self._hidden_from(caller):
+            # The thread's outermost frame of the program returns (the main module into the
+            # launcher, a thread's function into C): the step is over and the thread runs on,
+            # into the interpreter's shutdown or its end, which are not the user's to step.
+            self._end_step(ts)
+            with self._lock:
+                self._refresh_active()
         else:
             step.kind = "into"
             step.frame = None
-            step.target_name = None
+            step.target_call = None
             with self._lock:
                 self._refresh_active()
+
+    def _hidden_from(self, frame: FrameType | None) -> bool:
+        """True if `frame` and every frame below it are the debugger's or the launcher's."""
+        while frame is not None:
+            if self._paths.kind(frame.f_code.co_filename) != HIDDEN:
+                return False
+            frame = frame.f_back
+        return True
 
     def _step_stops(self, step: _Step, frame: FrameType, code: CodeType) -> bool:
         if not self._visible(code):
             return False
         target = step.frame
         if step.kind == "into":
-            if step.target_name is None or target is None:
+            if step.target_call is None or target is None:
                 return True
             if frame is target:
                 return True  # the line finished without entering the chosen call
-            if frame.f_back is target and code.co_name == step.target_name:
-                return True
+            if frame.f_back is target and _current_call(target) == step.target_call:
+                return True  # the first frame the chosen call runs (a wrapper, an __init__)
         elif frame is target:
             return step.kind == "over"
         elif step.suspended:
@@ -1606,7 +1649,9 @@ class Debugger:
                 mask |= _PY_START | _PY_RESUME
         if self._raised is not None:
             mask |= _RAISE
-        if self._user_unhandled is not None:
+        if self._user_unhandled is not None or any(
+            ts.step is not None and ts.step.suspended for ts in self._threads.values()
+        ):
             mask |= _PY_UNWIND
         if self._held:
             mask |= _EXCEPTION_HANDLED
@@ -1928,8 +1973,15 @@ def _async_raise(ident: int, exc_type: type[BaseException] | None) -> None:
     )
 
 
-def _calls_on_line(frame: FrameType) -> list[str]:
-    """Names of the calls on the frame's current line, in the order they run."""
+# Where a call is in the source: (line, end line, column, end column), as the compiler records
+# it for the call's instruction (code.co_positions) and the parser for the call (ast).
+_Span = tuple[int, int, int, int]
+
+
+def _calls_on_line(frame: FrameType) -> list[tuple[str, _Span]]:
+    """The calls on the frame's current line, in the order they run: a label (the called
+    name) and the call's source span, which tells apart two calls of one name (`g(g(1))`) and
+    matches whatever frame the call runs first (a decorator's wrapper, a class's __init__)."""
     filename = frame.f_code.co_filename
     lineno = frame.f_lineno
     source = "".join(linecache.getlines(filename, frame.f_globals))
@@ -1939,7 +1991,7 @@ def _calls_on_line(frame: FrameType) -> list[str]:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    names: list[str] = []
+    calls: list[tuple[str, _Span]] = []
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
@@ -1949,13 +2001,32 @@ def _calls_on_line(frame: FrameType) -> list[str]:
             visit(child)
         if isinstance(node, ast.Call) and node.lineno <= lineno <= (node.end_lineno or node.lineno):
             func = node.func
-            if isinstance(func, ast.Name):
-                names.append(func.id)
-            elif isinstance(func, ast.Attribute):
-                names.append(func.attr)
+            label = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if label is not None:
+                span = (
+                    node.lineno,
+                    node.end_lineno or node.lineno,
+                    node.col_offset,
+                    node.end_col_offset or 0,
+                )
+                calls.append((label, span))
 
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt) and node.lineno == lineno:
             visit(node)
             break
-    return names
+    return calls
+
+
+def _current_call(frame: FrameType) -> _Span | None:
+    """The source span of the instruction `frame` is executing (a call, when a frame it called
+    runs). f_lasti may point into the instruction's inline cache (3.12); the cache's position is
+    its instruction's."""
+    positions = list(frame.f_code.co_positions())
+    index = frame.f_lasti // 2
+    if not 0 <= index < len(positions):
+        return None
+    line, end_line, col, end_col = positions[index]
+    if line is None or end_line is None or col is None or end_col is None:
+        return None
+    return (line, end_line, col, end_col)

@@ -122,11 +122,6 @@ def test_raw_bytes_fd_writes_a_childs_output_and_no_final_newline(client: DapCli
     assert client.output("stderr") == "raw err\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a Python child the editor cannot debug writes a false 'no debugger attached "
-    "within 10 s' line into the program's own stderr, at once",
-)
 def test_a_child_run_undebugged_adds_nothing_to_the_programs_stderr(client: DapClient) -> None:
     start(client, ODD)  # subProcess on (the default); this editor has no startDebugging
     assert finish(client) == 0

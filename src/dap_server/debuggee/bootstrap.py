@@ -795,10 +795,14 @@ def _announce_and_wait(spec: dict[str, Any], listener: Listener, argv: list[str]
     if accepted and listener.configured.wait(timeout):
         return True
     listener.close()
-    sys.stderr.write(
-        f"dap-server: no debugger attached to child process {os.getpid()} within "
-        f"{timeout:g} s (launch option subProcessTimeout); it runs on undebugged\n"
-    )
+    if accepted:
+        # The editor was asked and did not come: said where the program's user looks. (A
+        # refusal, say by an editor that cannot start child sessions, the adapter explains in
+        # the debug console; the program's own output stays the program's.)
+        sys.stderr.write(
+            f"dap-server: no debugger attached to child process {os.getpid()} within "
+            f"{timeout:g} s (launch option subProcessTimeout); it runs on undebugged\n"
+        )
     return False
 
 

@@ -45,7 +45,7 @@ import engine
 from dap_server.debuggee.commands import TABLE
 from dap_server.debuggee.exit_watcher import start_exit_watcher
 from dap_server.debuggee.server import Connection, Outbox
-from dap_server.debuggee.session import DebugSession, LaunchOptions
+from dap_server.debuggee.session import LAUNCHER_FILES, DebugSession, LaunchOptions
 from dap_server.state import safe_eval
 from dap_server.transcript import Transcript
 from dap_server.wire.sync_stream import MessageSocket, connect_tcp
@@ -219,7 +219,11 @@ class DebuggeeHost:
     def __init__(self, options: LaunchOptions, transcript: Transcript | None) -> None:
         self.transcript = transcript
         self.session: DebugSession | None = None
-        self.debugger = engine.Debugger(self._on_event, just_my_code=options.just_my_code)
+        # runpy runs the program's module code: its frames are the launcher's, never stopped in
+        # nor shown, even without justMyCode (a step past the program's last line ends it).
+        self.debugger = engine.Debugger(
+            self._on_event, just_my_code=options.just_my_code, hidden_paths=sorted(LAUNCHER_FILES)
+        )
         self.session = DebugSession(self.debugger, options)
         self.debugger.start()
         _watch_forks(self)

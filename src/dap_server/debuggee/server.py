@@ -233,6 +233,15 @@ class Connection:
                 self._idle.notify_all()
 
     def _handle(self, entry: Command, request: Request) -> None:
+        # What the engine reports on this thread while the request is handled is what the
+        # request caused (goto's stop, a pause's notice): DAP wants it after the response.
+        held = self._session.hold_events()
+        try:
+            self._answer(entry, request)
+        finally:
+            self._session.release_events(held)
+
+    def _answer(self, entry: Command, request: Request) -> None:
         session = self._session
         try:
             request.cancel.check()

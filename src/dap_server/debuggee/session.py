@@ -64,6 +64,8 @@ class DebugSession:
         self.debugger = debugger
         self.options = options
         self.outbox: Outbox | None = None
+        # Per thread: the engine's events held back while a request is handled on it.
+        self._held = threading.local()
         # Run before a `stopped` event goes out (see runner.output_read_by_adapter).
         self.before_stop: Callable[[], None] | None = None
         self.client: dict[str, Any] = {}
@@ -130,11 +132,11 @@ class DebugSession:
                     body["hitBreakpointIds"] = list(event.hit_breakpoint_ids)
                 if self.before_stop is not None:
                     self.before_stop()
-                out.event("stopped", body)
+                self._event(out, "stopped", body)
             case engine.ThreadStarted():
-                out.event("thread", {"reason": "started", "threadId": event.thread_id})
+                self._event(out, "thread", {"reason": "started", "threadId": event.thread_id})
             case engine.ThreadExited():
-                out.event("thread", {"reason": "exited", "threadId": event.thread_id})
+                self._event(out, "thread", {"reason": "exited", "threadId": event.thread_id})
             case engine.Output():
                 # Logpoint messages and condition errors carry program values: redacted.
                 text = self.redactor.redact_text(event.text)
@@ -143,13 +145,16 @@ class DebugSession:
                     ob["source"] = _source(event.path)
                 if event.line:
                     ob["line"] = event.line
-                out.event("output", ob)
+                self._event(out, "output", ob)
             case engine.BreakpointChanged():
-                out.event(
-                    "breakpoint", {"reason": "changed", "breakpoint": _breakpoint(event.status)}
+                self._event(
+                    out,
+                    "breakpoint",
+                    {"reason": "changed", "breakpoint": _breakpoint(event.status)},
                 )
             case engine.EngineError():
-                out.event(
+                self._event(
+                    out,
                     "output",
                     {
                         "category": "important",
@@ -158,6 +163,32 @@ class DebugSession:
                 )
             case engine.Continued():
                 pass  # resumes are answered by the request that caused them
+
+    def event(self, name: str, body: dict[str, Any]) -> None:
+        """An event for the client, held back like the engine's while a request is handled."""
+        out = self.outbox
+        if out is not None:
+            self._event(out, name, body)
+
+    def _event(self, out: Outbox, name: str, body: dict[str, Any]) -> None:
+        held = getattr(self._held, "events", None)
+        if held is not None:
+            held.append((name, body))
+        else:
+            out.event(name, body)
+
+    def hold_events(self) -> list[tuple[str, dict[str, Any]]]:
+        """From now on the engine's events on this thread wait (see release_events)."""
+        held: list[tuple[str, dict[str, Any]]] = []
+        self._held.events = held
+        return held
+
+    def release_events(self, held: list[tuple[str, dict[str, Any]]]) -> None:
+        self._held.events = None
+        out = self.outbox
+        if out is not None:
+            for name, body in held:
+                out.event(name, body)
 
     def before_request(self, request: Request) -> None:
         try:
@@ -301,7 +332,7 @@ _OWN_DIRS = (
 )
 
 # The frames that run the program's module code (runpy) are the launcher's, not the user's.
-_LAUNCHER_FILES = frozenset({"<frozen runpy>", runpy.__file__})
+LAUNCHER_FILES = frozenset({"<frozen runpy>", runpy.__file__})
 
 
 # Every debugging operation the audit log records (with `log_all_operations` or `auditLog`).

@@ -39,7 +39,13 @@ def _step(s: DebugSession, r: Request, kind: engine.StepKind) -> None:
     # A step that leaves this function shows its return value as "(return) <name>".
     s.step_origin[thread_id] = frames[0].f_code.co_name if frames else ""
     s.invalidate()
-    s.debugger.step(thread_id, kind, target)
+    # DAP: a step lets the other threads run too, unless singleThread. The editor is told
+    # which ones: it assumes only the stepping thread runs on.
+    others = s.debugger.step(
+        thread_id, kind, target, resume_others=not r.arguments.get("singleThread")
+    )
+    for other in others:
+        s.event("continued", {"threadId": other})
 
 
 @TABLE.command("next", kind="control")

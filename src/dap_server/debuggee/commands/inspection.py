@@ -12,8 +12,8 @@ from typing import Any
 from dap_server.debuggee.commands import TABLE
 from dap_server.debuggee.dispatch import Request, RequestError, arg
 from dap_server.debuggee.session import (
-    _LAUNCHER_FILES,
     _OWN_DIRS,
+    LAUNCHER_FILES,
     DebugSession,
     _source,
 )
@@ -23,9 +23,7 @@ from dap_server.state.variables import InvalidReferenceError
 @TABLE.command("stackTrace", kind="inspection", capabilities=("supportsDelayedStackTraceLoading",))
 def stack_trace(s: DebugSession, r: Request) -> dict[str, Any]:
     thread_id = s.stopped_thread(r.arguments, r.command)
-    frames = [
-        f for f in s.debugger.frames(thread_id) if f.f_code.co_filename not in _LAUNCHER_FILES
-    ]
+    frames = s.debugger.frames(thread_id)  # the launcher's are hidden (see DebuggeeHost)
     start = arg(r.arguments, "startFrame", int, command=r.command, default=0)
     levels = arg(r.arguments, "levels", int, command=r.command, default=0)
     chosen = frames[start : start + levels] if levels > 0 else frames[start:]
@@ -96,7 +94,7 @@ def _traceback_text(tb: TracebackType | None) -> str:
     entries = [
         entry
         for entry in traceback.extract_tb(tb)
-        if entry.filename not in _LAUNCHER_FILES and not entry.filename.startswith(_OWN_DIRS)
+        if entry.filename not in LAUNCHER_FILES and not entry.filename.startswith(_OWN_DIRS)
     ]
     return "".join(traceback.format_list(entries))
 
