@@ -107,7 +107,6 @@ class ExitWatch:
     debuggee: MessageStream | None = None  # the program's own, once it has connected
     reported: anyio.Event = field(default_factory=anyio.Event)
     code: int | None = None
-    program_pid: int | None = None  # announced by the watcher once it has forked the program
     # The program's own `exited` body: used if the watcher ends without reporting (killed).
     fallback: dict[str, Any] | None = None
 
@@ -487,9 +486,10 @@ class AdapterSession:
                     self.transcript.record("from-watcher", message)
                 pid = watched_pid(message)
                 if pid is not None:
-                    watch.program_pid = pid
+                    # A noDebug program's pid, which terminate must signal (a debugged one's
+                    # comes from its own connection).
                     if self.no_debug and self._exit_watch is watch:
-                        self.debuggee_pid = pid  # what terminate must signal
+                        self.debuggee_pid = pid
                     continue
                 code = exit_status(message)
                 if code is not None:

@@ -18,7 +18,6 @@ Standard library only (and the wire framing): nothing of the engine is loaded.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import socket
@@ -35,10 +34,6 @@ TOKEN_ENV = "DAP_SERVER_TOKEN"
 # The root of this source tree: the adapter puts it first on PYTHONPATH so that this module
 # can be found, and a noDebug program must not inherit it.
 _SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _event(seq: int, event: str, body: dict[str, Any]) -> bytes:
-    return encode_message({"seq": seq, "type": "event", "event": event, "body": body})
 
 
 # The messages of the watcher's own connection to the adapter: its first (with the token), the
@@ -60,6 +55,10 @@ _FORWARDED_SIGNALS = frozenset(
         signal.SIGUSR2,
     }
 )
+
+
+def _event(seq: int, event: str, body: dict[str, Any]) -> bytes:
+    return encode_message({"seq": seq, "type": "event", "event": event, "body": body})
 
 
 def start_exit_watcher(address: tuple[str, int], token: str) -> None:
@@ -176,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         os.execvp(command[0], command)
     except OSError as exc:
-        print(f"dap-server: cannot run {json.dumps(command[0])}: {exc.strerror}", file=sys.stderr)
+        print(f"dap-server: cannot run {command[0]!r}: {exc.strerror}", file=sys.stderr)
     return 127  # as a shell says "command not found"
 
 
