@@ -88,8 +88,6 @@ class DebugSession:
         self.step_origin: dict[int, str] = {}
         # set by the connection: cancels an inspection request in flight by its seq
         self.cancel_request: Any = lambda seq: False
-        # the frame whose scopes were last asked for: setVariable assigns in it
-        self.focus_frame: FrameRef | None = None
         # Code without a file (exec'd strings, zip imports, frozen modules) gets a stable
         # sourceReference: id -> (co_filename, the module globals its loader is found in)
         self.source_refs: dict[int, tuple[str, dict[str, Any]]] = {}

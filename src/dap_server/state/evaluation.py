@@ -39,6 +39,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
+from .frame_scope import (
+    assigned,
+    call_in_scope,
+    compile_in_scope,
+    has_nested_scopes,
+    parameter_names,
+)
 from .presentation import Budget, UserCall, format_seconds
 from .redaction import NamePolicy, SensitiveValues, collect_sensitive_values
 from .variables import Scrub, VariableStore
@@ -168,6 +175,7 @@ class _Compiled:
     body: types.CodeType | None  # statements ("exec"), if any
     value: types.CodeType | None  # the expression whose value is the result, if any
     is_async: bool
+    source: str = ""
 
 
 class Evaluator:
@@ -202,8 +210,10 @@ class Evaluator:
         *,
         timeout: float | None = None,
         budget: Budget | None = None,
+        origin: object = None,
     ) -> dict[str, Any]:
-        """The `evaluate` response body. Raises EvaluationError."""
+        """The `evaluate` response body. Raises EvaluationError. `origin`: the caller's token
+        for the frame, given back by `VariableStore.origin` for the result's children."""
         if context not in CONTEXTS:
             context = "repl"  # the spec allows other strings; treat them as the console
         timeout = self.timeout if timeout is None else timeout
@@ -235,6 +245,7 @@ class Evaluator:
                 timeout,
                 budget,
                 scrub,
+                origin,
             )
         except EvaluationError as exc:
             if scrub is None:
@@ -271,6 +282,7 @@ class Evaluator:
         timeout: float,
         budget: Budget | None,
         scrub: Scrub | None,
+        origin: object,
     ) -> dict[str, Any]:
         if safe:
             assert compiled.value is not None and compiled.body is None
@@ -297,12 +309,15 @@ class Evaluator:
         sensitive = bool(names) and self.presenter.is_sensitive(names[0])
         fields = self.store.value_fields(
             value,
-            expression.strip() if compiled.body is None else None,
+            # The children's evaluateNames build on it: only an expression that reads (a name,
+            # its attributes and items), never one that would run again (`stack.pop()`).
+            expression.strip() if compiled.body is None and _only_reads(expression) else None,
             context=context,
             fmt=fmt,
             budget=budget,
             sensitive=sensitive,
             scrub=scrub,
+            origin=origin,
         )
         fields["result"] = fields.pop("value")
         return fields
@@ -316,7 +331,7 @@ class Evaluator:
         flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if is_async_frame else 0
         try:
             code = compile(source.strip(), _FILENAME, "eval", flags, dont_inherit=True)
-            return _Compiled(None, code, _is_async(code))
+            return _Compiled(None, code, _is_async(code), source)
         except SyntaxError as exc:
             if not statements:
                 raise EvaluationError(_syntax_message(exc)) from None
@@ -344,7 +359,7 @@ class Evaluator:
         except SyntaxError as exc:
             raise EvaluationError(_syntax_message(exc)) from None
         is_async = any(c is not None and _is_async(c) for c in (body_code, value_code))
-        return _Compiled(body_code, value_code, is_async)
+        return _Compiled(body_code, value_code, is_async, source)
 
     # -- run ----------------------------------------------------------------------------------
 
@@ -359,19 +374,36 @@ class Evaluator:
         timeout: float,
     ) -> object:
         write_locals = self.write_locals
+        in_scope: types.CodeType | None = None
+        names: list[str] = []
+        if not module_level and has_nested_scopes(compiled.body, compiled.value):
+            # A generator expression or lambda must see the frame's locals too (frame_scope).
+            names = parameter_names(ns)
+            in_scope = compile_in_scope(
+                compiled.source, names, filename=_FILENAME, is_async=compiled.is_async
+            )
 
         def run() -> object:
             value: object = None
+            scope = ns
             try:
-                if compiled.body is not None:
-                    _finish(eval(compiled.body, g, ns))
-                if compiled.value is not None:
-                    value = _finish(eval(compiled.value, g, ns))
+                if in_scope is not None:
+                    result, out = call_in_scope(in_scope, g, ns, names)
+                    try:
+                        _finish(result)
+                    finally:
+                        scope = assigned(out)
+                    value = out.get("value")
+                else:
+                    if compiled.body is not None:
+                        _finish(eval(compiled.body, g, ns))
+                    if compiled.value is not None:
+                        value = _finish(eval(compiled.value, g, ns))
             finally:
                 # Write back even after an error: `a = 1; 1/0` assigned `a` before failing.
                 if not module_level:
                     changed = {
-                        k: v for k, v in ns.items() if k not in snapshot or snapshot[k] is not v
+                        k: v for k, v in scope.items() if k not in snapshot or snapshot[k] is not v
                     }
                     if changed:
                         if write_locals is not None:
@@ -388,6 +420,32 @@ class Evaluator:
         if result.error is not None:
             raise EvaluationError(result.error)
         return result.value
+
+
+# What makes evaluating an expression again do something again: calls (`stack.pop()`), awaits,
+# assignments, and iterations (a comprehension consumes a generator).
+_NOT_REPEATABLE = (
+    ast.Call,
+    ast.Await,
+    ast.NamedExpr,
+    ast.Yield,
+    ast.YieldFrom,
+    ast.Lambda,
+    ast.GeneratorExp,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+)
+
+
+def _only_reads(expression: str) -> bool:
+    """True if evaluating the expression again just reads again (`cfg.items[0]`, `[3] * 2`):
+    then its result's children may be reached through it (their evaluateNames)."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return False
+    return not any(isinstance(node, _NOT_REPEATABLE) for node in ast.walk(tree))
 
 
 def _is_async(code: types.CodeType) -> bool:

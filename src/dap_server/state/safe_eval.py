@@ -70,6 +70,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Final, Literal, NoReturn
 
+from dap_server.state.frame_scope import (
+    call_in_scope,
+    compile_in_scope,
+    has_nested_scopes,
+    parameter_names,
+)
 from dap_server.state.policy import (
     STRICT_POLICY,
     SecurityPolicy,
@@ -205,6 +211,7 @@ def evaluate_side_effect_free(
 class _Compiled:
     body: types.CodeType | None  # statements before the final expression
     expr: types.CodeType | None  # the final expression, whose value is the result
+    source: str = ""
 
 
 def _compile(source: str) -> _Compiled:
@@ -220,7 +227,7 @@ def _compile(source: str) -> _Compiled:
         body = compile(
             ast.Module(statements, type_ignores=[]), "<evaluate>", "exec", dont_inherit=True
         )
-    return _Compiled(body, expr)
+    return _Compiled(body, expr, source)
 
 
 # -- the fork way: parent side ----------------------------------------------------------------
@@ -451,9 +458,16 @@ def _child_evaluate(  # pragma: no cover - runs in the forked child
 
     namespace: Mapping[str, Any] = dict(locals_) if not isinstance(locals_, dict) else locals_
     try:
-        if compiled.body is not None:
-            exec(compiled.body, globals_, namespace)
-        value = eval(compiled.expr, globals_, namespace) if compiled.expr is not None else None
+        if namespace is not globals_ and has_nested_scopes(compiled.body, compiled.expr):
+            # A generator expression or lambda must see the frame's locals too (frame_scope).
+            names = parameter_names(namespace)
+            code = compile_in_scope(compiled.source, names, filename="<evaluate>")
+            _result, out = call_in_scope(code, globals_, namespace, names)
+            value = out.get("value")
+        else:
+            if compiled.body is not None:
+                exec(compiled.body, globals_, namespace)
+            value = eval(compiled.expr, globals_, namespace) if compiled.expr is not None else None
     except MemoryError:
         raise
     except SecurityViolation as exc:
@@ -1190,6 +1204,38 @@ def _class_getattr(cls: type, name: str) -> Any:
     raise AttributeError(f"type object '{cls.__name__}' has no attribute '{name}'")
 
 
+_NOT_READ: Final = object()
+
+
+def _reads_only(node: ast.expr) -> bool:
+    """A name followed by attributes and subscripts by constants: `a.b["c"][0]`."""
+    while True:
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            node = node.value
+        else:
+            return False
+
+
+def _global_read(node: ast.expr) -> str | None:
+    """The name in `globals()["name"]`, or None for any other expression."""
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "globals"
+        and not node.value.args
+        and not node.value.keywords
+    ):
+        return node.slice.value
+    return None
+
+
 def _bind_builtin(descriptor: Any, obj: object, owner: type) -> Any:
     # Builtin method descriptors bind without running Python code; builtin functions stored
     # on a class do not bind at all.
@@ -1200,9 +1246,12 @@ def _bind_builtin(descriptor: Any, obj: object, owner: type) -> Any:
 class SideEffectFreeEvaluator:
     """The `state.evaluation.SafeEvaluator` seam backed by `evaluate_side_effect_free`.
 
-    The fork happens on the suspended thread (through `request.call_user`), so the child's only
-    thread is the one whose thread-locals and context variables the expression expects. The
-    result comes back as `PreRendered` text: there is no live object to expand.
+    An expression that only reads (`data`, `self.items[0]`, `cfg["port"]`) and that the
+    restricted evaluator can follow without running any code of the program is read here, in
+    the live process: its value comes back as the live object, expandable in the editor like a
+    variable. Anything else is forked: the fork happens on the suspended thread (through
+    `request.call_user`), so the child's only thread is the one whose thread-locals and context
+    variables the expression expects, and the result comes back as `PreRendered` text.
     """
 
     def __init__(
@@ -1220,6 +1269,10 @@ class SideEffectFreeEvaluator:
 
     def __call__(self, request: Any, /) -> object:
         from dap_server.state.evaluation import EvaluationError, PreRendered
+
+        live = self._read_live(request.expression, request.globals, request.locals)
+        if live is not _NOT_READ:
+            return live
 
         def run() -> SafeResult:
             return evaluate_side_effect_free(
@@ -1245,3 +1298,27 @@ class SideEffectFreeEvaluator:
         if not result.ok:
             raise EvaluationError(result.error or "evaluation failed")
         return PreRendered(result.value, result.type_name)
+
+    def _read_live(
+        self, expression: str, globals_: dict[str, Any], locals_: Mapping[str, Any]
+    ) -> object:
+        """The live value of an expression that only reads, or _NOT_READ (then the usual path
+        evaluates it, and says why it cannot when it cannot)."""
+        try:
+            tree = ast.parse(expression.strip(), "<evaluate>", mode="eval")
+        except SyntaxError:
+            return _NOT_READ
+        shadowed = _global_read(tree.body) if "globals" not in locals_ else None
+        if shadowed is not None:
+            # `globals()["name"]`: the evaluateName of a global a local of the frame shadows.
+            if self.redactor.is_sensitive_name(shadowed) or shadowed not in globals_:
+                return _NOT_READ
+            return globals_[shadowed]
+        if not _reads_only(tree.body):
+            return _NOT_READ
+        if self.redactor.taint_check(expression, (*locals_.keys(), *globals_.keys())):
+            return _NOT_READ
+        try:
+            return _Restricted(globals_, locals_).eval(tree.body)
+        except Exception:  # refused, or an error the usual path reports in its own words
+            return _NOT_READ

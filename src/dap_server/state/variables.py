@@ -189,6 +189,9 @@ class _Node:
     # from them): their texts pass through it, so expanding such a result cannot show what the
     # result itself was not allowed to show. None everywhere else.
     scrub: Scrub | None = None
+    # Where the value was reached from (the caller's token for a frame: its scopes, or the
+    # frame an evaluation ran in), inherited by everything below it; see `origin`.
+    origin: object = None
 
 
 @dataclass
@@ -204,6 +207,7 @@ class _NamespaceNode(_Node):
     expression: Callable[[str], str | None]
     first: list[_Child] = field(default_factory=list)
     source: _Source | None = None
+    globals_scope: bool = False  # a function frame's Globals: assignments go to the module
 
 
 @dataclass
@@ -274,6 +278,7 @@ class _Request:
     hex: bool
     budget: Budget
     scrub: Scrub | None = None
+    origin: object = None
 
 
 class VariableStore:
@@ -374,8 +379,11 @@ class VariableStore:
         exception: BaseException | None = None,
         return_value: object = MISSING,
         return_name: str | None = None,
+        origin: object = None,
     ) -> list[dict[str, Any]]:
         """`scopes` response body's `scopes`: Locals, Globals, and Exception when given.
+        `origin`: the caller's token for the frame, which `origin(ref)` gives back for these
+        scopes and everything reached from them.
 
         `return_value` (after a step out or over a call) appears first in Locals as
         "(return) <return_name>"; `return_name` is the name of the function that returned
@@ -397,9 +405,14 @@ class VariableStore:
             )
         module_level = f_locals is f_globals
         scopes: list[dict[str, Any]] = []
+
+        def scope(node: _Node) -> _Node:
+            node.origin = origin
+            return node
+
         locals_ref = self._intern(
             ("scope", "locals", id(frame)),
-            lambda: _NamespaceNode(f_locals, lambda n: n, first),
+            lambda: scope(_NamespaceNode(f_locals, lambda n: n, first)),
             gen,
         )
         scopes.append(
@@ -419,7 +432,7 @@ class VariableStore:
 
             globals_ref = self._intern(
                 ("scope", "globals", id(frame)),
-                lambda: _NamespaceNode(f_globals, global_expr),
+                lambda: scope(_NamespaceNode(f_globals, global_expr, globals_scope=True)),
                 gen,
             )
             scopes.append(
@@ -434,7 +447,7 @@ class VariableStore:
             exc_child = _Child("exception", exception, None, read_only=True)
             exc_ref = self._intern(
                 ("scope", "exception", id(exception)),
-                lambda: _GroupNode([exc_child]),
+                lambda: scope(_GroupNode([exc_child])),
                 gen,
             )
             scopes.append(
@@ -461,10 +474,54 @@ class VariableStore:
         node, _ = self._lookup(ref)
         req = self._request(fmt, budget)
         req.scrub = node.scrub
+        req.origin = node.origin
         if isinstance(node, _LazyNode):
             return [_scrub_names(self._expand_lazy(node, req), req.scrub)]
         children = self._children(node, filter, start, count)
         return [self._variable(c, req) for c in children]
+
+    def origin(self, ref: int) -> object:
+        """The `origin` given when the reference's root was issued (scopes, an evaluation);
+        None if none was. Raises InvalidReferenceError."""
+        node, _ = self._lookup(ref)
+        return node.origin
+
+    def assignment_target(self, ref: int, name: str) -> tuple[dict[str, Any], str | None]:
+        """The child `name` of reference `ref` as a Variable, and the expression an assignment
+        to it must target (None: nothing reaches it). Finds children of any size, paged or
+        grouped in ranges (a client that pages asks about item 1200 of its parent directly).
+        Raises InvalidReferenceError, and LookupError when there is no such child."""
+        node, _ = self._lookup(ref)
+        child = self._find_child(node, name)
+        if child is None:
+            raise LookupError(name)
+        req = self._request(None, None)
+        req.scrub = node.scrub
+        req.origin = node.origin
+        target = child.evaluate_name
+        if isinstance(node, _NamespaceNode) and node.globals_scope:
+            target = f"globals()[{name!r}]"  # never the frame's local of the same name
+        return self._variable(child, req), target
+
+    def _find_child(self, node: _Node, name: str) -> _Child | None:
+        if isinstance(node, _LazyNode):
+            return None
+        listed = self._children(node, None, None, None)
+        for child in listed:
+            if child.node is None and child.name == name:
+                return child
+        source = node.source if isinstance(node, (_ValueNode, _NamespaceNode)) else None
+        if source is not None and source.length and name.isdigit():
+            # A sequence's item by its index, without listing the others.
+            found = source.page("indexed", int(name), 1)
+            if found and found[0].name == name:
+                return found[0]
+        for child in listed:  # ranges and groups: look inside
+            if child.node is not None:
+                inner = self._find_child(child.node, name)
+                if inner is not None:
+                    return inner
+        return None
 
     def register(self, value: object, evaluate_name: str | None) -> int:
         """A reference to `value`'s children (0 if it has none); for evaluate results."""
@@ -480,6 +537,7 @@ class VariableStore:
         budget: Budget | None = None,
         sensitive: bool = False,
         scrub: Scrub | None = None,
+        origin: object = None,
     ) -> dict[str, Any]:
         """The fields shared by `Variable` and an `evaluate` body, with "value" as the text.
 
@@ -490,6 +548,7 @@ class VariableStore:
         """
         req = self._request(fmt, budget)
         req.scrub = scrub
+        req.origin = origin
         out: dict[str, Any] = {}
         self._fill_value(out, value, evaluate_name, req, context, sensitive, "data", ())
         return out
@@ -848,6 +907,7 @@ class VariableStore:
     def _lazy_ref(self, lazy: _LazyNode, req: _Request) -> int:
         def make() -> _Node:
             lazy.scrub = req.scrub
+            lazy.origin = req.origin
             return lazy
 
         key = ("lazy", id(lazy.owner), lazy.attribute, req.scrub is not None)
@@ -885,6 +945,7 @@ class VariableStore:
         evaluate_name: str | None,
         generation: int,
         scrub: Scrub | None = None,
+        origin: object = None,
     ) -> int:
         if not _expandable(value):
             return 0
@@ -892,12 +953,14 @@ class VariableStore:
         def make() -> _Node:
             node = _ValueNode(value, evaluate_name)
             node.scrub = scrub
+            node.origin = origin
             return node
 
         # Scrubbed and plain views of one value are different nodes: the plain one (from the
-        # Variables view) must not be handed out for an evaluation result, nor the reverse.
+        # Variables view) must not be handed out for an evaluation result, nor the reverse. One
+        # value reached from two frames is two nodes: a change made through it goes to its own.
         return self._intern(
-            ("value", id(value), evaluate_name, scrub is not None), make, generation
+            ("value", id(value), evaluate_name, scrub is not None, id(origin)), make, generation
         )
 
     def _variable(self, child: _Child, req: _Request) -> dict[str, Any]:
@@ -915,6 +978,7 @@ class VariableStore:
                 else ("group", id(node))
             )
             node.scrub = req.scrub  # a group or range of a scrubbed value is scrubbed too
+            node.origin = req.origin
             var["variablesReference"] = self._intern(key, lambda: node, req.generation)
             if isinstance(node, _RangeNode) and node.part == "indexed":
                 var["indexedVariables"] = node.hi - node.lo
@@ -968,7 +1032,7 @@ class VariableStore:
             out["value"] = shown
             # A text that gives a secret away is hidden: so are the value's children then.
             ref = (
-                self._value_ref(value, evaluate_name, req.generation, req.scrub)
+                self._value_ref(value, evaluate_name, req.generation, req.scrub, req.origin)
                 if shown == text
                 else 0
             )

@@ -44,7 +44,7 @@ def evaluate(s: DebugSession, r: Request) -> dict[str, Any]:
     s.safe_evaluator.memory_limit = s.policy.memory_limit
     try:
         return s.evaluator.evaluate(
-            expression, ref.frame, s.locals_of(ref), context, fmt, timeout=timeout
+            expression, ref.frame, s.locals_of(ref), context, fmt, timeout=timeout, origin=ref
         )
     except EvaluationError as exc:
         raise RequestError(str(exc)) from None
@@ -61,6 +61,14 @@ def _assign(
 ) -> dict[str, Any]:
     """`target = value` in the frame (through the console's statement path, so locals stick),
     then the new value rendered as `evaluate` would."""
+    if (
+        target.isidentifier()
+        and target not in s.locals_of(ref)
+        and target in ref.frame.f_globals
+        and s.locals_of(ref) is not ref.frame.f_globals
+    ):
+        # A global read in a function (`LIMIT`): assigning the plain name would make a local.
+        target = f"globals()[{target!r}]"
     try:
         compile(f"{target} = ({value})", "<setVariable>", "exec")
     except SyntaxError as exc:
@@ -92,22 +100,24 @@ def set_variable(s: DebugSession, r: Request) -> dict[str, Any]:
     value = arg(r.arguments, "value", str, command=cmd)
     if name.startswith("."):
         raise RequestError(f"{cmd}: {name!r} is an interpreter-internal variable and cannot be set")
-    frame = s.focus_frame
-    if frame is None:
-        raise RequestError(f"{cmd}: ask for the frame's scopes first")
     try:
-        children = s.variables.variables(ref_id)
+        # The frame the reference was reached from (not the one whose scopes came last: an
+        # editor caches scopes), and the child however large its parent.
+        frame = s.variables.origin(ref_id)
+        child, target = s.variables.assignment_target(ref_id, name)
     except InvalidReferenceError as exc:
         raise RequestError(f"{cmd}: {exc}") from None
-    child = next((c for c in children if c.get("name") == name), None)
-    if child is None:
-        raise RequestError(f"{cmd}: no variable named {name!r} under variablesReference {ref_id}")
+    except LookupError:
+        raise RequestError(
+            f"{cmd}: no variable named {name!r} under variablesReference {ref_id}"
+        ) from None
+    if not isinstance(frame, FrameRef):
+        raise RequestError(f"{cmd}: variablesReference {ref_id} belongs to no frame")
     if (
         child.get("presentationHint", {}).get("attributes")
         and "readOnly" in child["presentationHint"]["attributes"]
     ):
         raise RequestError(f"{cmd}: {name!r} is read-only")
-    target = child.get("evaluateName")
     if not target:
         raise RequestError(f"{cmd}: {name!r} cannot be assigned (no expression reaches it)")
     s.focus_thread = frame.thread_id

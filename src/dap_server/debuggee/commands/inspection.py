@@ -65,8 +65,7 @@ def scopes(s: DebugSession, r: Request) -> dict[str, Any]:
         if has_value:
             kwargs["return_value"] = value
             kwargs["return_name"] = s.step_origin.get(ref.thread_id) or None
-    s.focus_frame = ref
-    return {"scopes": s.variables.scopes(ref.frame, s.locals_of(ref), **kwargs)}
+    return {"scopes": s.variables.scopes(ref.frame, s.locals_of(ref), origin=ref, **kwargs)}
 
 
 @TABLE.command("variables", kind="inspection")
@@ -110,7 +109,6 @@ def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> d
         "fullTypeName": f"{cls.__module__}.{cls.__qualname__}"
         if cls.__module__ != "builtins"
         else cls.__qualname__,
-        "evaluateName": "__exception__",
         "stackTrace": s.presenter.redact(_traceback_text(exc.__traceback__)),
     }
     if depth < 8:
