@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.support.dap_client import DapClient
 from tests.support.programs import line_of, program
 
@@ -298,11 +296,6 @@ def test_objects_that_fight_back(client: DapClient) -> None:
     assert classes["klass"]["presentationHint"]["kind"] == "class"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a class's children show its raw class-dict entries (the instance descriptor "
-    "for __dict__/__name__), not what their evaluateName gives",
-)
 def test_children_of_a_class_agree_with_their_evaluate_name(client: DapClient) -> None:
     _, fid = stop(client, KINDS, "stop")
     ref = scope_refs(client, fid)["Locals"]
@@ -606,11 +599,6 @@ def test_completions_with_zero_based_columns(client: DapClient) -> None:
     assert [(t["label"], t["start"], t["length"]) for t in targets] == [("attr", 10, 2)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: completing a dict key that contains the quote inserts it unescaped "
-    "(quoted['it's'] is a SyntaxError)",
-)
 def test_completion_of_a_key_with_a_quote_is_valid_python(client: DapClient) -> None:
     _, fid = stop(client, KINDS, "stop")
     typed = "quoted['it"
@@ -620,11 +608,6 @@ def test_completion_of_a_key_with_a_quote_is_valid_python(client: DapClient) -> 
     assert evaluate(client, fid, line, "repl")["result"] == "1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: completions count columns in code points, DAP says UTF-16 code units "
-    "(an emoji before the cursor shifts the position)",
-)
 def test_completion_columns_are_utf16_units(client: DapClient) -> None:
     _, fid = stop(client, KINDS, "stop")
     typed = "'😀' + plain.at + 1"
@@ -815,11 +798,6 @@ def test_copy_value_of_a_console_result_item_does_not_rerun_it(client: DapClient
     assert evaluate(client, fid, "stack", "repl")["result"] == "[[1, 2], [3, 4]]"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after a '.' that follows a subscript or a call, completions offer every "
-    "top-level name and keyword (nested['list'].abs)",
-)
 def test_no_top_level_names_after_a_dot(client: DapClient) -> None:
     _, fid = stop(client, KINDS, "stop")
     for typed in ("nested['list'].", "gen_func().", "1.5."):

@@ -7,8 +7,8 @@ class attributes, never a property), attributes are listed from the dictionaries
 read from real dicts only. Items carry no values: a sensitive name is listed (the user typed
 its prefix) but nothing about its value is, and the other items carry only their type name.
 
-Positions (`column`, `start`) are in the client's base (`columnsStartAt1`, 1 by default), in
-code points (the same as UTF-16 units outside the astral planes).
+Positions (`column`, `start`, `length`) are in the client's base (`columnsStartAt1`, 1 by
+default) and, as DAP says, in UTF-16 code units (an emoji before the cursor counts two).
 """
 
 from __future__ import annotations
@@ -56,20 +56,25 @@ def completions(
 ) -> list[dict[str, Any]]:
     """The `targets` of a `completions` response for `text` with the cursor at `column`."""
     base = 1 if columns_start_at_1 else 0
-    cursor = max(0, min(len(text), column - base))
+    cursor = _code_points(text, max(0, column - base))
     before = text[:cursor]
     scopes = (locals_snapshot, frame.f_globals, vars(builtins))
+
+    def finish(items: list[dict[str, Any]], partial: str) -> list[dict[str, Any]]:
+        start = _utf16_length(before[: cursor - len(partial)])
+        return _finish(items, start + base, _utf16_length(partial), limit)
 
     m = _KEY_RE.search(before)
     if m is not None:
         target = _resolve(m.group(1), scopes)
         partial = m.group(3)
+        quote = m.group(2)
         items = [
-            _item(k, "value", None, redactor, text=f"{k}{m.group(2)}]")
+            _item(k, "value", None, redactor, text=f"{_escaped(k, quote)}{quote}]")
             for k in _dict_keys(target)
             if k.startswith(partial)
         ]
-        return _finish(items, cursor - len(partial) + base, len(partial), limit)
+        return finish(items, partial)
 
     m = _ATTR_RE.search(before)
     if m is not None:
@@ -82,12 +87,15 @@ def completions(
             for name, value in _attributes(target)
             if name.startswith(partial) and (partial.startswith("_") or not name.startswith("_"))
         ]
-        return _finish(items, cursor - len(partial) + base, len(partial), limit)
+        return finish(items, partial)
 
     m = _NAME_RE.search(before)
     partial = m.group(0) if m is not None else ""
-    if m is not None and m.start() > 0 and before[m.start() - 1] in "0123456789":
-        return []  # the end of a number, not a name
+    begins = m.start() if m is not None else len(before)
+    if begins > 0 and before[begins - 1] in "0123456789.":
+        # The end of a number; or an attribute of what cannot be resolved without running
+        # code (`items[0].`, `f().`): no names of the scope belong there.
+        return []
     seen: set[str] = set()
     items = []
     for scope in scopes:
@@ -101,7 +109,26 @@ def completions(
     for word in keyword.kwlist:
         if word.startswith(partial) and word not in seen:
             items.append({"label": word, "type": "keyword"})
-    return _finish(items, cursor - len(partial) + base, len(partial), limit)
+    return finish(items, partial)
+
+
+def _code_points(text: str, utf16_offset: int) -> int:
+    """The index in `text` of a position given in UTF-16 code units."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= utf16_offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _escaped(key: str, quote: str) -> str:
+    """A dict key as it must be typed inside `quote`s."""
+    return key.replace("\\", "\\\\").replace(quote, "\\" + quote)
 
 
 def _finish(

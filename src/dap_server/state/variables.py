@@ -927,9 +927,12 @@ class VariableStore:
 
     def _class_entries(self, cls: type, expr: str | None) -> list[_Child]:
         # A class's own namespace, raw: functions stay functions, properties stay properties.
+        # Its `__dict__` entry is the descriptor of its instances' dicts; `cls.__dict__` (what
+        # the entry's evaluateName gives) is the namespace itself.
+        namespace = class_dict(cls)
         out = [
-            _Child(k, v, attribute_expression(expr, k))
-            for k, v in class_dict(cls).items()
+            _Child(k, namespace if k == "__dict__" else v, attribute_expression(expr, k))
+            for k, v in namespace.items()
             if type(k) is str and k != "__weakref__"
         ]
         out.append(
