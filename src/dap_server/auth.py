@@ -48,7 +48,10 @@ def check_token(given: str | None, expected: str) -> bool:
     """Constant-time comparison; an empty expected token never matches (fail closed)."""
     if not expected or not isinstance(given, str):
         return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+    # surrogatepass: JSON can carry a lone surrogate ("\ud800"), which strict UTF-8 refuses.
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 def write_token_file(path: str, token: str | None = None) -> str:

@@ -50,12 +50,13 @@ _listener: Listener | None = None
 TERMINATE_GRACE = 3.0
 
 
-def host(options: LaunchOptions | None = None) -> DebuggeeHost:
-    """The process's one debuggee host, created on first use."""
+def host(options: LaunchOptions | None = None, log_dir: str | None = None) -> DebuggeeHost:
+    """The process's one debuggee host, created on first use (its transcript in `log_dir`, or
+    in $DAP_SERVER_LOG_DIR)."""
     global _host
     with _lock:
         if _host is None:
-            transcript = Transcript.from_env(None, "debuggee")
+            transcript = Transcript.from_env(log_dir, "debuggee")
             _host = DebuggeeHost(
                 options or LaunchOptions(program=None, runs_program=False), transcript
             )
@@ -283,11 +284,8 @@ class Listener:
         pending: _Pending | None = None
         evicted: _Pending | None = None
         with self._slot:
-            if self._serving:
-                return (
-                    f"another client is already debugging process {os.getpid()}; "
-                    "disconnect it first"
-                )
+            if self._busy():
+                return self._busy_message()
             if self.token is None:
                 self._serving = True  # --no-token: the first to connect is the one served
             else:
@@ -337,6 +335,8 @@ class Listener:
             outcome = self._await_token(pending, outbox)
         except OSError:
             outcome = "closed"
+        except Exception as exc:  # whatever a stranger sent, the connection ends and is on record
+            outcome = f"closed: {type(exc).__name__} while checking the access token"
         if isinstance(outcome, tuple):
             self._serve(pending.stream, pending.client, pending.gate, *outcome)
             return
@@ -391,6 +391,12 @@ class Listener:
                 outbox.respond(request.seq, request.command, TABLE.capabilities())
                 initialize = request
                 continue
+            with self._slot:
+                busy = self._busy()
+            if busy:
+                # The token is right, but a client that attached by process id has the place.
+                outbox.fail(request.seq, request.command, self._busy_message())
+                return "closed: another client is debugging"
             if not self._claim(pending):
                 return None  # dropped meanwhile (another connection got in first): on record
             # The session's connection handles (and records) it, as its first request.
@@ -401,13 +407,23 @@ class Listener:
         """The connection presented the token: it takes the place, and every other connection
         still without the token is closed. False if it was closed meanwhile."""
         with self._slot:
-            if pending not in self._pending or self._serving:
+            if pending not in self._pending or self._busy():
                 return False
             self._serving = True
             self._pending.remove(pending)
             others, self._pending = self._pending, []
         self._end_pending(others, "closed: another client presented the access token first")
         return True
+
+    @staticmethod
+    def _busy_message() -> str:
+        return f"another client is already debugging process {os.getpid()}; disconnect it first"
+
+    def _busy(self) -> bool:
+        """A client has the place: this listener's, or one that attached by process id (it is
+        served by the same session, outside the listener)."""
+        session = self.host.session
+        return self._serving or (session is not None and session.outbox is not None)
 
     def _leave(self, pending: _Pending) -> bool:
         """Takes `pending` out of the waiting list; False if another thread did (and so has
@@ -439,8 +455,7 @@ class Listener:
         session = self.host.session
         assert session is not None
         session.hide_current_thread()
-        if self.audit is not None and session.audit is None:
-            session.audit = self.audit
+        session.base_audit = session.audit = self.audit
         try:
             table = GatedTable(
                 TABLE,
@@ -617,6 +632,7 @@ def listen(
     options: LaunchOptions | None = None,
     audit_log: str | None = None,
     auth_timeout: float = AUTH_TIMEOUT,
+    log_dir: str | None = None,
 ) -> Listener:
     """Starts (once) the process's DAP listener; later calls return the same one.
 
@@ -632,7 +648,7 @@ def listen(
         if _listener is not None and not _listener.closed:
             return _listener
     check_bind_address(host_name, allow_remote)
-    h = host(options)
+    h = host(options, log_dir)
     _attach_owned = False  # a listener uses the host now: it outlives attach clients
     if no_token:
         expected = None

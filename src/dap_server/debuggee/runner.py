@@ -404,6 +404,7 @@ def main_listen(a: RunnerArgs) -> int:
             options=options,
             audit_log=a.audit_log,
             auth_timeout=a.auth_timeout,
+            log_dir=a.log_dir,
         )
     except BindAddressError as exc:
         print(f"dap-server: {exc}", file=sys.stderr)

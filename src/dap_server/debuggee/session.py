@@ -99,6 +99,9 @@ class DebugSession:
         self.variables = VariableStore(self.presenter)
         self.policy = SecurityPolicy()
         self.audit: AuditLog | None = None
+        # The audit log of the listener serving the program, if any: every client's, unless
+        # the client asks for its own.
+        self.base_audit: AuditLog | None = None
         self.safe_evaluator = SideEffectFreeEvaluator(self.redactor)
         self.evaluator = Evaluator(
             self.variables, write_locals=self._write_locals, safe_evaluator=self.safe_evaluator

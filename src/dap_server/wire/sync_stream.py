@@ -15,6 +15,7 @@ import collections
 import selectors
 import socket
 import threading
+import time
 from types import TracebackType
 from typing import Any
 
@@ -92,11 +93,16 @@ class MessageSocket:
         (bytes of a partial message stay buffered). OSError (e.g. a reset) propagates,
         except after `close()`, which turns it into None.
         """
+        # One deadline for the whole message: a peer that trickles bytes in (a partial message
+        # a byte at a time) must not restart the wait with each one.
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._recv_lock:
             while not self._pending:
                 if self._eof or self._closed:
                     return None
-                if timeout is not None and not self._wait_readable(timeout):
+                if deadline is not None and not self._wait_readable(
+                    max(0.0, deadline - time.monotonic())
+                ):
                     raise TimeoutError(f"no DAP message within {timeout:.3g}s")
                 try:
                     data = self._sock.recv(_RECV_SIZE)

@@ -12,6 +12,7 @@ from dap_server.debuggee.session import (
 )
 from dap_server.state.audit import AuditLog
 from dap_server.state.policy import SecurityPolicy
+from dap_server.state.redaction import DEFAULT_PATTERNS
 
 
 @TABLE.command("initialize", capabilities=("supportsConfigurationDoneRequest",))
@@ -35,25 +36,29 @@ def _apply_options(s: DebugSession, r: Request) -> None:
 
 
 def _apply_safety_options(s: DebugSession, r: Request) -> None:
-    """Security policy, redaction and audit options of launch/attach."""
+    """Security policy, redaction and audit options of launch/attach.
+
+    Each client starts from the defaults: a program that outlives its clients (listen, attach
+    by process id) serves the next one with one session, and what a client relaxed for itself
+    (redactSecrets: false, a lenient policy) must not carry over to the next."""
     a = r.arguments
+    policy = SecurityPolicy()
     if "securityPolicy" in a:
         raw = a["securityPolicy"]
         if not isinstance(raw, dict):
             raise RequestError(f"{r.command}: arguments.securityPolicy must be an object")
         try:
-            s.policy = SecurityPolicy.from_dict(raw)
+            policy = SecurityPolicy.from_dict(raw)
         except (TypeError, ValueError) as exc:
             raise RequestError(f"{r.command}: arguments.securityPolicy: {exc}") from None
-    patterns = a.get("sensitivePatterns")
-    if patterns is not None:
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise RequestError(
-                f"{r.command}: arguments.sensitivePatterns must be an array of strings"
-            )
-        s.redactor.set_patterns(patterns)
-    if a.get("redactSecrets") is False:
-        s.redactor.enabled = False
+    patterns = a.get("sensitivePatterns", DEFAULT_PATTERNS)
+    if not isinstance(patterns, (list, tuple)) or not all(isinstance(p, str) for p in patterns):
+        raise RequestError(f"{r.command}: arguments.sensitivePatterns must be an array of strings")
+    s.policy = policy
+    s.redactor.set_patterns(patterns)
+    s.redactor.enabled = a.get("redactSecrets") is not False
+    s.audit = s.base_audit
+    if not s.redactor.enabled:
         s.notices.append(
             "dap-server: secret redaction is OFF for this session (redactSecrets: false): "
             "values are shown exactly as they are in the program.\n"
