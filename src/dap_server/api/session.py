@@ -42,7 +42,7 @@ from dap_server.api.errors import (
     SecurityViolation,
 )
 from dap_server.api.inprocess import InProcessTarget, Run
-from dap_server.api.targets import TargetResolver
+from dap_server.api.targets import Resolved, TargetResolver
 from dap_server.api.values import (
     Breakpoint,
     StackFrame,
@@ -801,6 +801,19 @@ class Session:
             # A bare function name in process is looked up in the module that names it.
             self._resolver.default_files.append(caller)
         resolved = self._resolver.resolve(target, line)
+        if log_message and resolved.kind == "function" and resolved.path and resolved.line:
+            # DAP's function breakpoints cannot log: a logpoint on a function is one on the
+            # first line of its body, which every call runs.
+            resolved = Resolved("line", resolved.path, resolved.line)
+        if condition:
+            try:
+                compile(condition, "<condition>", "eval")
+            except SyntaxError as exc:
+                # As add_watch does: a typo is the caller's to hear now, not a breakpoint
+                # that silently never stops.
+                raise BreakpointTargetError(
+                    f"{target}: the condition {condition!r} is not a Python expression: {exc.msg}"
+                ) from None
         bp = Breakpoint(
             target=target
             if line is None
@@ -1006,8 +1019,8 @@ class Session:
 
     # -- frames ----------------------------------------------------------------------------------------
 
-    def _stack(self) -> list[dict[str, Any]]:
-        thread_id = self._require_stopped("stack")
+    def _stack(self, what: str = "stack") -> list[dict[str, Any]]:
+        thread_id = self._require_stopped(what)
         with self._cond:
             frames = self._frames
         if frames is None:
@@ -1020,7 +1033,7 @@ class Session:
 
     def _frame(self, what: str, index: int | None = None) -> dict[str, Any]:
         self._require_stopped(what)
-        frames = self._stack()
+        frames = self._stack(what)
         i = self._frame_index if index is None else index
         if not 0 <= i < len(frames):
             raise DebuggerError(
@@ -1067,7 +1080,7 @@ class Session:
     def get_stack_trace(self) -> str:
         """The stopped thread's stack as text, innermost frame last (like a traceback)."""
         lines = ["Stack (most recent call last):"]
-        for frame in reversed(self._stack()):
+        for frame in reversed(self._stack("get_stack_trace")):
             path = (frame.get("source") or {}).get("path") or "<unknown>"
             lines.append(f'  File "{path}", line {frame.get("line")}, in {frame.get("name")}')
             code = _source_line(path, int(frame.get("line") or 0))
@@ -1077,7 +1090,7 @@ class Session:
 
     def get_call_stack(self, *, with_locals: bool = True) -> list[StackFrame]:
         """The stopped thread's frames, innermost first, each with its local variables."""
-        frames = self._stack()
+        frames = self._stack("get_call_stack")
         out = []
         for i, frame in enumerate(frames):
             local_variables: dict[str, object] = {}
@@ -1122,6 +1135,11 @@ class Session:
         )
         values = self._as_dict(ref) if ref else {}
         return {k: v for k, v in values.items() if not (k.startswith("__") and k.endswith("__"))}
+
+    def inspect_variables(self) -> dict[str, object]:
+        """The sketch's "controlled access to debugging information": the selected frame's
+        locals with secrets masked, as `get_local_variables` gives them."""
+        return self.get_local_variables()
 
     def get_safe_variables(self) -> dict[str, object]:
         """Like `get_local_variables`, without the sensitive ones at all (rather than masked)."""
@@ -1179,7 +1197,11 @@ class Session:
             raise DebuggerError(f"{what}: no variable {head!r} in {frame.get('name')}(){hint}")
         for step in steps[1:]:
             children = self._flat_variables(int(current.get("variablesReference") or 0))
-            match = next((c for c in children if c.get("name") in _child_names(step)), None)
+            # The most exact spelling first: '1' (a str key) is not 1 (an int key).
+            match = next(
+                (c for name in _child_names(step) for c in children if c.get("name") == name),
+                None,
+            )
             if match is None:
                 # Not among the shown children (paged, a property, a computed key): evaluate
                 # the path side-effect-free instead of guessing.
@@ -1270,6 +1292,11 @@ class Session:
         if v.get("value") == "" and not v.get("type"):
             return None
         return _value_of(v)
+
+    def evaluate_expression(self, expression: str, timeout: float | None = None) -> object:
+        """The sketch's controlled evaluation: `evaluate_safe` (no side effects, the security
+        policy applies, secrets cannot be derived)."""
+        return self.evaluate_safe(expression, timeout)
 
     def evaluate_safe(self, expression: str, timeout: float | None = None) -> object:
         """Evaluates `expression` without side effects (hover/watch rules): the program's
@@ -1498,7 +1525,10 @@ def _evaluation_error(expression: str, reason: str) -> EvaluationError:
             category = category or "mutation"
         violation = SecurityViolation(category, operation, message)
         return violation  # type: ignore[return-value]  # raised like an EvaluationError
-    if message.startswith("TimeoutError: ") and "did not finish" in message:
+    if (message.startswith("TimeoutError: ") and "did not finish" in message) or (
+        message.startswith("evaluation exceeded its time limit")
+    ):
+        # The console's deadline, or the side-effect-free evaluation's (a forked copy's).
         return EvaluationTimeout(expression, message)
     return EvaluationError(expression, message)
 
@@ -1541,7 +1571,7 @@ def _parse_path(path: str) -> list[PathStep] | None:
 
 
 def _child_names(step: object) -> list[str]:
-    """The names the debuggee may give the child a path step reaches."""
+    """The names the debuggee may give the child a path step reaches, most exact first."""
     if isinstance(step, _Key):
         key = step.key
         return [repr(key), str(key), f"[{key!r}]", f"[{key}]"]

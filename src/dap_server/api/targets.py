@@ -103,6 +103,10 @@ class TargetResolver:
                     f"{target}: the target names line {tail} but line={line} was given"
                 )
             line = int(tail)
+            if line < 1:
+                raise BreakpointTargetError(
+                    f"{target}: line must be a positive integer, not {line}"
+                )
         else:
             path_text = target
         if line is None:
