@@ -140,7 +140,7 @@ class _Call:
 class _Step:
     """What one thread is stepping towards."""
 
-    __slots__ = ("codes", "frame", "kind", "suspended", "target_call")
+    __slots__ = ("codes", "frame", "kind", "landing", "suspended", "target_call")
 
     def __init__(self, kind: str, frame: FrameType | None, target_call: _Span | None) -> None:
         # kind: "into" (next visible line anywhere on the thread), "over" (next line in `frame`
@@ -150,6 +150,9 @@ class _Step:
         # stepIn to a chosen call: the call's source span in `frame` (see _calls_on_line).
         self.target_call = target_call
         self.suspended = False  # `frame` is a generator/coroutine parked at a yield/await
+        # A step out that reached its caller: it stops there, at the caller's next line or,
+        # if the caller itself returns first (a call on its last line), at that return.
+        self.landing = False
         self.codes: list[CodeType] = []  # code objects given LINE etc. for this step
 
 
@@ -166,6 +169,7 @@ class _ThreadState:
         "pause",
         "queue",
         "return_value",
+        "returning",
         "step",
         "stopped",
         "targets",
@@ -185,6 +189,9 @@ class _ThreadState:
         self.tb_frames: list[FrameType] | None = None
         self.exception: BaseException | None = None
         self.return_value: tuple[bool, object] = (False, None)
+        # Stopped as its frame returns (a step out's landing): a step from there starts in
+        # the caller, the frame having nothing left to run.
+        self.returning = False
         self.step: _Step | None = None
         # A pause asked for: the reason its stop will give ("pause", or "breakpoint" for a
         # breakpoint() call in the program), else None.
@@ -870,6 +877,13 @@ class Debugger:
                 if step is not None and step.kind != "into":
                     frame = _getframe(1)
                     if step.frame is frame:
+                        if step.landing and self._visible(code):
+                            ts.returning = True
+                            try:
+                                self._suspend(ts, frame, "step")
+                            finally:
+                                ts.returning = False
+                            return None
                         ts.return_value = (True, retval)
                         self._retarget(ts, step, frame.f_back)
         except Exception:
@@ -1197,6 +1211,9 @@ class Debugger:
         self._add_step_code(ts, step, frame.f_code, _STEP_TARGET_EVENTS)
         if kind == "into":
             step.frame = frame if chosen is not None else None
+        elif ts.returning:
+            # The frame is returning already: its PY_RETURN came and went with this stop.
+            self._retarget(ts, step, frame.f_back)
         self._refresh_active()
 
     def _add_step_code(self, ts: _ThreadState, step: _Step, code: CodeType, mask: int) -> None:
@@ -1212,6 +1229,7 @@ class Debugger:
         """The stepped frame returns: continue as "over" in its caller, or "into" if the caller
         is not user code (a callback driven by a library lands in the next user code)."""
         if caller is not None and self._visible(caller.f_code):
+            step.landing = step.kind == "out"
             step.kind = "over"
             step.frame = caller
             step.suspended = False

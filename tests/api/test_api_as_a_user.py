@@ -766,10 +766,6 @@ def test_step_into_over_and_out_with_exact_stops(app: Session) -> None:
     assert app.get_current_file() == APP
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: step_out of a function called on the script's last line ends the program",
-)
 def test_step_out_stops_in_the_caller_on_the_last_line() -> None:
     with dap_server.session(program=VALUES) as s:
         s.set_breakpoint(VALUES, line=at(VALUES, "inspect"))

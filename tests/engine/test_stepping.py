@@ -63,6 +63,31 @@ def test_step_into_enters_callee_and_step_out_returns_value(h: Harness) -> None:
     h.join()
 
 
+def test_step_out_lands_in_a_caller_that_returns_at_once(h: Harness) -> None:
+    # The call is its caller's last line: the step out stops at the caller's return, on the
+    # call line, with the callee's return value, instead of running off the caller's end.
+    _, tid = _start_at(
+        h,
+        2,
+        """
+        def inner(v):
+            return v * 2
+
+        def outer():
+            return inner(21)
+
+        result = outer()
+        """,
+    )
+    assert h.where(tid) == ("inner", 2)
+    assert _step(h, tid, "out") == ("outer", 5)
+    assert h.dbg.return_value(tid) == (True, 42)
+    assert _step(h, tid, "out") == ("<module>", 7)
+    h.dbg.resume(tid)
+    h.join()
+    assert h.results[0]["result"] == 42
+
+
 def test_step_over_return_lands_in_caller_next_line(h: Harness) -> None:
     _, tid = _start_at(h, 2)
     assert _step(h, tid, "over") == ("helper", 3)
