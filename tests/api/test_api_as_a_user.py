@@ -954,10 +954,6 @@ def test_in_process_threads_started_by_the_function_stop_too() -> None:
         assert s.finish(timeout=T) == [4, 9]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a second thread's stop silently becomes the session's current stop (inspect/step)",
-)
 def test_a_second_stopped_thread_does_not_hijack_the_current_stop() -> None:
     with dap_server.session(program=TWO_STOPS) as s:
         s.set_breakpoint("api_user_two_stops.first")

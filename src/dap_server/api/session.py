@@ -154,6 +154,8 @@ class Session:
         self._phase: Phase = "idle"
         self._initialized = threading.Event()
         self._stop_body: dict[str, Any] = {}
+        # Stops of other threads that came while the user was at a stop, in order.
+        self._held_stops: list[dict[str, Any]] = []
         self._thread_id: int | None = None
         self._exit_code: int | None = None
         self._stops = 0
@@ -329,12 +331,17 @@ class Session:
                 self.on_output(category, text)
             return
         with self._cond:
-            if name == "stopped":
-                self._phase = "stopped"
-                self._stop_body = body
-                self._thread_id = body.get("threadId", self._thread_id)
-                self._stops += 1
-                self._forget_stop()
+            if (
+                name == "stopped"
+                and self._phase == "stopped"
+                and body.get("threadId", self._thread_id) != self._thread_id
+            ):
+                # Another thread stopped while the user is at a stop: it waits its turn (the
+                # next run_until_breakpoint reports it), and what the user inspects and steps
+                # stays the stop they were given.
+                self._held_stops.append(body)
+            elif name == "stopped":
+                self._take_stop(body)
             elif name == "initialized":
                 self._initialized.set()
             elif name == "exited":
@@ -344,6 +351,14 @@ class Session:
             elif name == "breakpoint":
                 self._update_breakpoint(body.get("breakpoint") or {})
             self._cond.notify_all()
+
+    def _take_stop(self, body: dict[str, Any]) -> None:
+        """`body` (a stopped event's) becomes the session's stop. Under the condition."""
+        self._phase = "stopped"
+        self._stop_body = body
+        self._thread_id = body.get("threadId", self._thread_id)
+        self._stops += 1
+        self._forget_stop()
 
     def _on_close(self) -> None:
         with self._cond:
@@ -650,18 +665,32 @@ class Session:
         return self._exit_code
 
     def _resume(self, command: str, what: str, extra: dict[str, Any] | None = None) -> None:
+        """Resumes the stopped thread. With stops of other threads waiting their turn, only
+        this thread resumes (they stay stopped), and a `continue` that looks for the next stop
+        finds the first of them at once; continue_execution and finish let them all run."""
         thread_id = self._require_stopped(what)
         with self._cond:
+            keep = bool(self._held_stops) and what not in ("continue_execution", "finish")
+            if not keep:
+                self._held_stops.clear()
             # Running before the request is sent: the next stop may arrive before the response.
             self._phase = "running"
             self._forget_stop()
+        arguments = {"threadId": thread_id, **(extra or {})}
+        if keep:
+            arguments["singleThread"] = True
         try:
-            self._request(command, {"threadId": thread_id, **(extra or {})})
+            self._request(command, arguments)
         except RequestFailed:
             with self._cond:
                 if self._phase == "running":
                     self._phase = "stopped"
             raise
+        if keep and command == "continue":
+            with self._cond:
+                if self._phase == "running" and self._held_stops:
+                    self._take_stop(self._held_stops.pop(0))
+                    self._cond.notify_all()
         log.debug("%s: %s thread %s", what, command, thread_id)
 
     def _step(self, command: str, what: str, timeout: float | None) -> Stop | None:
