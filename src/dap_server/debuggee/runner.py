@@ -547,7 +547,13 @@ def shut_down_like_python(code: int) -> int:
     stop idle thread pools, then waiting for every non-daemon thread, a thread stopped at a
     breakpoint included, until the user resumes it), then the atexit handlers. The
     interpreter's own turn at both finds nothing left to do. Returns the exit code: an interrupt
-    (`terminate`) while threads are waited for makes it INTERRUPTED."""
+    (`terminate`) while threads are waited for makes it INTERRUPTED.
+
+    A program that ended by an interrupt (`terminate`, Ctrl+C) ends at once, as it always did
+    here: its `finally` blocks ran with the KeyboardInterrupt, and `terminate` means now (its
+    children, being interrupted too, would keep multiprocessing's exit hook waiting)."""
+    if code == INTERRUPTED:
+        return code
     try:
         threading._shutdown()  # type: ignore[attr-defined]
     except KeyboardInterrupt:
