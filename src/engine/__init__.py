@@ -1,5 +1,6 @@
 """The sys.monitoring debugging engine. Knows nothing of DAP; imports only the standard library."""
 
+from ._breakpoints import split_log_message
 from .debugger import Debugger, EngineBusyError, EvaluationTimeout, ThreadBusy
 from .events import (
     BreakpointChanged,
@@ -37,4 +38,5 @@ __all__ = [
     "ThreadBusy",
     "ThreadExited",
     "ThreadStarted",
+    "split_log_message",
 ]

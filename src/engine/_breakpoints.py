@@ -11,6 +11,8 @@ from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import Literal
 
+from ._text import exception_text
+
 BreakpointKind = Literal["source", "function"]
 
 _HIT_RE = re.compile(r"^\s*(==|>=|<=|>|<|%)?\s*(\d+)\s*$")
@@ -39,43 +41,56 @@ def parse_hit_condition(text: str) -> Callable[[int], bool]:
 LogPart = str | tuple[str, CodeType]
 
 
-def parse_log_message(text: str) -> list[LogPart]:
-    """Splits `x is {x}` into literal text and compiled `{expression}` parts; `{{`/`}}` escape."""
-    parts: list[LogPart] = []
-    buf: list[str] = []
-    i, n = 0, len(text)
+def split_log_message(text: str) -> list[tuple[str, str | None]]:
+    """Splits a logpoint message as written into (raw text, expression) pieces: literal text
+    (expression None; `{{`/`}}` still escaped) and `{expression}` parts, whose braces may nest
+    (`{ {1: 2}[k] }`). ValueError for an unclosed `{`. The one splitter both the engine and
+    whoever checks a message before it is set (redaction) use, so they agree on each part."""
+    pieces: list[tuple[str, str | None]] = []
+    start = i = 0
+    n = len(text)
     while i < n:
         ch = text[i]
         if ch in "{}" and i + 1 < n and text[i + 1] == ch:
-            buf.append(ch)
             i += 2
             continue
-        if ch == "{":
-            depth, j = 1, i + 1
-            while j < n and depth:
-                if text[j] == "{":
-                    depth += 1
-                elif text[j] == "}":
-                    depth -= 1
-                j += 1
-            if depth:
-                raise ValueError(f"unbalanced '{{' in log message {text!r}")
-            expr = text[i + 1 : j - 1].strip()
-            if buf:
-                parts.append("".join(buf))
-                buf.clear()
-            parts.append((expr, compile(expr, "<log message>", "eval")))
-            i = j
+        if ch != "{":
+            i += 1
             continue
-        buf.append(ch)
-        i += 1
-    if buf:
-        parts.append("".join(buf))
+        depth, j = 1, i + 1
+        while j < n and depth:
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+            j += 1
+        if depth:
+            raise ValueError(f"unbalanced '{{' in log message {text!r}")
+        if start < i:
+            pieces.append((text[start:i], None))
+        pieces.append((text[i:j], text[i + 1 : j - 1].strip()))
+        start = i = j
+    if start < n:
+        pieces.append((text[start:], None))
+    return pieces
+
+
+def parse_log_message(text: str) -> list[LogPart]:
+    """Compiles a logpoint message: literal text and compiled `{expression}` parts."""
+    parts: list[LogPart] = []
+    for raw, expr in split_log_message(text):
+        if expr is None:
+            parts.append(raw.replace("{{", "{").replace("}}", "}"))
+        else:
+            parts.append((expr, compile(expr, "<log message>", "eval")))
     return parts
 
 
-def format_log_message(parts: list[LogPart], frame: FrameType) -> str:
+def format_log_message(parts: list[LogPart], frame: FrameType) -> tuple[str, bool]:
+    """The message for a hit in `frame`, and whether some expression failed (its error text,
+    which may quote the program's values, is in the message)."""
     out: list[str] = []
+    failed = False
     f_globals, f_locals = frame.f_globals, frame.f_locals
     for part in parts:
         if isinstance(part, str):
@@ -84,8 +99,9 @@ def format_log_message(parts: list[LogPart], frame: FrameType) -> str:
         try:
             out.append(str(eval(part[1], f_globals, f_locals)))
         except Exception as exc:
-            out.append(f"<error evaluating {part[0]!r}: {type(exc).__name__}: {exc}>")
-    return "".join(out)
+            failed = True
+            out.append(f"<error evaluating {part[0]!r}: {exception_text(exc)}>")
+    return "".join(out), failed
 
 
 class Breakpoint:

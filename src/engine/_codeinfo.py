@@ -7,6 +7,8 @@ looked at on every set-breakpoints call for its file.
 
 from __future__ import annotations
 
+import dis
+import linecache
 import opcode
 import os
 import sys
@@ -73,6 +75,45 @@ def event_lines(code: CodeType) -> frozenset[int]:
     return result
 
 
+_JUMP_OPS = frozenset((*dis.hasjrel, *getattr(dis, "hasjabs", ()), *getattr(dis, "hasjump", ())))
+_loops_cache: dict[int, tuple[weakref.ref[CodeType], dict[int, int]]] = {}
+
+
+def same_line_back_jumps(code: CodeType) -> dict[int, int]:
+    """Offset -> line of the backward jumps of `code` that land on their own line: the loop of
+    `for x in xs: total += x` or `while True: pass`. sys.monitoring has no LINE event for
+    them (the line does not change), where sys.settrace has one each round: a debugger that
+    stops there each round, as pdb does, needs the JUMP event at these offsets."""
+    cached = _loops_cache.get(id(code))
+    if cached is not None and cached[0]() is code:
+        return cached[1]
+    line_at: dict[int, int] = {}
+    for start, end, line in code.co_lines():
+        if line is not None:
+            for offset in range(start, end, 2):
+                line_at[offset] = line
+    loops: dict[int, int] = {}
+    for ins in dis.get_instructions(code):
+        if ins.opcode in _JUMP_OPS and isinstance(ins.argval, int) and ins.argval <= ins.offset:
+            line = line_at.get(ins.offset)
+            if line is not None and line_at.get(ins.argval) == line:
+                loops[ins.offset] = line
+    if len(_loops_cache) > 50_000:
+        _loops_cache.clear()
+    _loops_cache[id(code)] = (weakref.ref(code), loops)
+    return loops
+
+
+def yields_a_value(code: CodeType, offset: int) -> bool:
+    """Whether the yield at `offset` hands a value to the consumer (`yield x`, in a generator
+    or an async generator) rather than suspending an `await` or a `yield from`. The RESUME
+    after it says which: its oparg's low bits are 1 after a plain yield (3.12 and 3.13)."""
+    raw = code.co_code
+    if offset + 3 >= len(raw) or raw[offset + 2] != _RESUME:
+        return False
+    return raw[offset + 3] & 3 == 1
+
+
 def first_body_line(code: CodeType) -> int | None:
     """The first line a call of `code` stops at (where a function breakpoint binds)."""
     raw_first: int | None = None
@@ -100,7 +141,8 @@ def bind_line(codes: Iterable[CodeType], line: int) -> int | None:
     """
     best: CodeType | None = None
     best_size = 0
-    for code in codes:
+    all_codes = list(codes)
+    for code in all_codes:
         lines = event_lines(code)
         if line in lines:
             return line
@@ -112,8 +154,39 @@ def bind_line(codes: Iterable[CodeType], line: int) -> int | None:
             best, best_size = code, size
     if best is None:
         return None
-    following = [n for n in event_lines(best) if n >= line]
-    return min(following) if following else None
+    own = event_lines(best)
+    following = [n for n in own if n >= line]
+    if not following:
+        return None
+    target = min(following)
+    if _left_in_ended_scope(all_codes, best, own, line, target):
+        return None
+    return target
+
+
+def _left_in_ended_scope(
+    codes: list[CodeType], scope: CodeType, own: frozenset[int], line: int, target: int
+) -> bool:
+    """Whether the comment at `line` sits at the end of a nested scope that ended above it
+    (indented deeper than `target`, the next line of the enclosing `scope`): binding there
+    would move a breakpoint the user put in one function into another. A code object's lines
+    end at its last statement, so its trailing comments fall in the enclosing scope's span."""
+    text = linecache.getline(scope.co_filename, line)
+    if not text.lstrip().startswith("#"):
+        return False
+    previous = max((n for n in own if n < line), default=0)
+    nested_between = any(
+        c is not scope and any(previous < n < line for n in event_lines(c)) for c in codes
+    )
+    if not nested_between:
+        return False
+    after = linecache.getline(scope.co_filename, target)
+    return _indent(text) > _indent(after)
+
+
+def _indent(text: str) -> int:
+    expanded = text.expandtabs(8)
+    return len(expanded) - len(expanded.lstrip())
 
 
 def codes_with_line(codes: Iterable[CodeType], line: int) -> list[CodeType]:

@@ -20,6 +20,7 @@ pauses, LINE and RAISE are served by closures built for the current breakpoints 
 
 from __future__ import annotations
 
+import _thread
 import ast
 import builtins
 import linecache
@@ -29,12 +30,14 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from types import CodeType, FrameType, FunctionType, TracebackType
 from typing import Any, TypeVar
 
 from . import _codeinfo
 from ._breakpoints import Breakpoint, format_log_message
 from ._paths import HIDDEN, LIBRARY, USER, PathClassifier
+from ._text import exception_text
 from .events import (
     BreakpointChanged,
     BreakpointStatus,
@@ -62,22 +65,22 @@ _get_ident = threading.get_ident
 _getframe = sys._getframe
 
 _LINE = _EV.LINE
+_JUMP = _EV.JUMP
 _PY_START = _EV.PY_START
 _PY_RESUME = _EV.PY_RESUME
 _PY_RETURN = _EV.PY_RETURN
 _PY_YIELD = _EV.PY_YIELD
 _RAISE = _EV.RAISE
 _PY_UNWIND = _EV.PY_UNWIND
-_EXCEPTION_HANDLED = _EV.EXCEPTION_HANDLED
 _ALL_EVENTS = (
     _LINE,
+    _JUMP,
     _PY_START,
     _PY_RESUME,
     _PY_RETURN,
     _PY_YIELD,
     _RAISE,
     _PY_UNWIND,
-    _EXCEPTION_HANDLED,
 )
 _CO_OPTIMIZED = 0x1
 _STEP_TARGET_EVENTS = _LINE | _PY_RETURN | _PY_YIELD | _PY_RESUME
@@ -89,6 +92,10 @@ _FIRST_LINE_NEEDS_PY_START = sys.version_info >= (3, 13)
 # Generators, coroutines, async generators, iterable coroutines.
 _CO_SUSPENDABLE = 0x20 | 0x80 | 0x100 | 0x200
 _CO_COROUTINE_LIKE = 0x80 | 0x100 | 0x200
+# Frames the engine borrows past the program's recursion limit to stop on a line near it.
+_RECURSION_HEADROOM = 200
+# Threads of the engine's own with no Python code (the program may replace the public name).
+_start_raw_thread = _thread.start_new_thread
 
 _MAX_ENGINE_ERRORS = 50
 
@@ -186,7 +193,9 @@ class _ThreadState:
         self.busy: _Call | None = None
         self.stopped = False
         self.frame: FrameType | None = None
-        self.tb_frames: list[FrameType] | None = None
+        # At an uncaught stop: the traceback's frames, each with the line the exception
+        # passed (the frame itself may have run on since, through a `finally`).
+        self.tb_frames: list[tuple[FrameType, int]] | None = None
         self.exception: BaseException | None = None
         self.return_value: tuple[bool, object] = (False, None)
         # Stopped as its frame returns (a step out's landing): a step from there starts in
@@ -331,6 +340,9 @@ class Debugger:
         # line -> entries of every file; the LINE hot path. Keyed by line alone (an int hashes
         # to itself) and checked by code identity: one dict lookup per event.
         self._line_index: dict[int, _LineEntry] = {}
+        # The same for a one-line loop's next round (a JUMP): line breakpoints only, as a
+        # function breakpoint stops on entry only.
+        self._round_index: dict[int, _LineEntry] = {}
         # co_filename of code objects that keep PY_START (first-line breakpoints on 3.13+).
         self._start_keep: dict[str, tuple[CodeType, ...]] = {}
         self._active = False  # some thread steps/pauses, or an entry stop is armed
@@ -343,8 +355,11 @@ class Debugger:
         self._files: dict[str, _FileBreakpoints] = {}  # canonical path ->
         self._fbps: list[Breakpoint] = []
         self._fbp_index: dict[str, list[tuple[str | None, Breakpoint]]] = {}  # qualname ->
-        self._fbp_codes: dict[int, tuple[CodeType, Breakpoint, int]] = {}  # id(code) ->
-        self._bp_ids: dict[tuple[str, int], int] = {}
+        # id(code) -> (code, its function breakpoints, the line they stop at)
+        self._fbp_codes: dict[int, tuple[CodeType, tuple[Breakpoint, ...], int]] = {}
+        # (path or "<function>", line or name, ordinal among the same) -> id: a breakpoint the
+        # editor sends again keeps its id; two on one line (or one function) still get two.
+        self._bp_ids: dict[tuple[str, object, int], int] = {}
         self._entry_paths: set[str] = set()
         self._entry_codes: dict[int, CodeType] = {}
 
@@ -352,11 +367,10 @@ class Debugger:
         self._raised: _ExceptionFilter | None = None
         self._uncaught: _ExceptionFilter | None = None
         self._user_unhandled: _ExceptionFilter | None = None
-        # thread ident -> the exception it last stopped at: RAISE fires again in every frame the
-        # exception unwinds through, and must not stop there again. A strong reference (built-in
-        # exceptions take no weak references) that pins the exception's frames and their
-        # locals, so EXCEPTION_HANDLED is on while any is held and drops it once handled.
-        self._held: dict[int, BaseException] = {}
+        # RAISE fires again in every frame an exception unwinds through. Where it has come from
+        # a frame the `raised` filter looks at (its traceback's next entry), it was seen there:
+        # not a new raise, whatever handlers (`with`, `finally`, a non-matching `except`)
+        # re-raised it on the way. Nothing is held, so no frames are pinned.
 
         # -- local events: id(code) -> (code, reason -> mask) --
         self._local: dict[int, tuple[CodeType, dict[object, int]]] = {}
@@ -365,6 +379,7 @@ class Debugger:
 
         self._saved_bootstrap: Any = None
         self._saved_excepthook: Any = None
+        self._saved_start_new_thread: Any = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -379,13 +394,13 @@ class Debugger:
         _MON.use_tool_id(_TOOL, "engine")
         reg = _MON.register_callback
         reg(_TOOL, _LINE, _make_line_callback(self, {}))
+        reg(_TOOL, _JUMP, _make_jump_callback(_make_line_callback(self, {}, jumped=True)))
         reg(_TOOL, _PY_START, self._on_start)
         reg(_TOOL, _PY_RESUME, self._on_resume)
         reg(_TOOL, _PY_RETURN, self._on_return)
         reg(_TOOL, _PY_YIELD, self._on_yield)
         reg(_TOOL, _RAISE, self._on_raise)
         reg(_TOOL, _PY_UNWIND, self._on_unwind)
-        reg(_TOOL, _EXCEPTION_HANDLED, self._on_handled)
         self._started = True
         for t in threading.enumerate():
             if t.ident is not None and t.native_id is not None:
@@ -421,7 +436,6 @@ class Debugger:
             self._local.clear()
             self._local_masks.clear()
             _MON.set_events(_TOOL, 0)
-            self._held.clear()
             for event in _ALL_EVENTS:
                 _MON.register_callback(_TOOL, event, None)
             _MON.free_tool_id(_TOOL)
@@ -435,8 +449,8 @@ class Debugger:
         """Call first thing in a process forked while this engine ran (`os.register_at_fork`).
 
         Only the forking thread survives a fork. The lock is replaced (a thread that no longer
-        exists may have held it at the moment of the fork); every thread state, with its steps,
-        pause and held exception, is forgotten; the forking thread gets a fresh state under its
+        exists may have held it at the moment of the fork); every thread state, with its steps
+        and pause, is forgotten; the forking thread gets a fresh state under its
         new native id (the child's pid for the main thread); hidden threads, all gone, are
         forgotten. Breakpoints and exception filters stay: whoever debugs the child sets its own.
         """
@@ -458,7 +472,6 @@ class Debugger:
             self._threads.clear()
             if old is not None:
                 self._forget_thread(old)
-            self._held.clear()
             hidden = ident in self._hidden
             self._hidden = {ident} if hidden else set()
             self._refresh_active()
@@ -467,6 +480,20 @@ class Debugger:
                 ts.announced = True
                 ts.hooked = old.hooked if old is not None else False
                 self._threads[ident] = ts
+
+    def _exception_text(self, exc: BaseException) -> str:
+        """The text a stop at `exc` shows. `str(exc)` runs the program's `__str__`: the
+        thread is hidden meanwhile, so that code can neither stop nor re-enter the engine."""
+        ident = _get_ident()
+        with self._lock:
+            was_hidden = ident in self._hidden
+            self._hidden.add(ident)
+        try:
+            return exception_text(exc)
+        finally:
+            if not was_hidden:
+                with self._lock:
+                    self._hidden.discard(ident)
 
     def hide_current_thread(self) -> None:
         ident = _get_ident()
@@ -496,9 +523,10 @@ class Debugger:
             if fb is None:
                 fb = _FileBreakpoints(canon)
             fb.shown = os.path.abspath(path)
+            ids = self._breakpoint_ids(canon, [spec.line for spec in specs])
             fb.breakpoints = [
                 Breakpoint(
-                    self._breakpoint_id(canon, spec.line),
+                    bp_id,
                     "source",
                     condition=spec.condition,
                     hit_condition=spec.hit_condition,
@@ -506,7 +534,7 @@ class Debugger:
                     path=canon,
                     requested_line=spec.line,
                 )
-                for spec in specs
+                for bp_id, spec in zip(ids, specs, strict=True)
             ]
             if fb.breakpoints:
                 self._files[canon] = fb
@@ -526,9 +554,10 @@ class Debugger:
             self._fbp_index = {}
             self._fbp_codes = {}
             statuses: list[BreakpointStatus] = []
-            for spec in specs:
+            ids = self._breakpoint_ids("<function>", [spec.name.strip() for spec in specs])
+            for bp_id, spec in zip(ids, specs, strict=True):
                 bp = Breakpoint(
-                    self._breakpoint_id("<function>", hash(spec.name)),
+                    bp_id,
                     "function",
                     condition=spec.condition,
                     hit_condition=spec.hit_condition,
@@ -557,8 +586,6 @@ class Debugger:
             self._raised = filters.get("raised")
             self._uncaught = filters.get("uncaught")
             self._user_unhandled = filters.get("userUnhandled")
-            # What a previous filter stopped at no longer matters; let it (and its frames) go.
-            self._held.clear()
             self._install_raise_callback()
             self._update_global()
 
@@ -686,8 +713,8 @@ class Debugger:
         if flt is None or self._closed or _is_clean_exit(exc):
             return
         frames = _traceback_frames(exc.__traceback__)
-        visible = [f for f in frames if self._paths.kind(f.f_code.co_filename) != HIDDEN]
-        top = visible[0] if visible else None
+        visible = [(f, n) for f, n in frames if self._paths.kind(f.f_code.co_filename) != HIDDEN]
+        top = visible[0][0] if visible else None
         if not self._exception_matches(flt, exc, top):
             return
         ts = self._state_current()
@@ -698,7 +725,7 @@ class Debugger:
             exc=exc,
             tb_frames=visible,
             description="Uncaught exception",
-            text=_exception_text(exc),
+            text=self._exception_text(exc),
             exception_filter="uncaught",
         )
 
@@ -743,14 +770,19 @@ class Debugger:
         return self._paths.canonical(code.co_filename)
 
     def frames(self, thread_id: int) -> list[FrameType]:
+        return [frame for frame, _line in self.stack(thread_id)]
+
+    def stack(self, thread_id: int) -> list[tuple[FrameType, int]]:
+        """The stopped thread's frames, innermost first, each with the line it shows: at an
+        uncaught stop, the line the exception passed in it."""
         (ts,) = self._stopped_states(thread_id)
         if ts.tb_frames is not None:
             return list(ts.tb_frames)
-        out: list[FrameType] = []
+        out: list[tuple[FrameType, int]] = []
         f = ts.frame
         while f is not None:
             if self._paths.kind(f.f_code.co_filename) != HIDDEN:
-                out.append(f)
+                out.append((f, f.f_lineno or f.f_code.co_firstlineno))
             f = f.f_back
         return out
 
@@ -816,19 +848,44 @@ class Debugger:
 
     # ================================================================== callbacks (hot)
 
-    def _on_line(self, code: CodeType, line: int) -> object:
-        """LINE while some thread steps or pauses (see _make_line_callback for the usual one)."""
+    def _on_line(self, code: CodeType, line: int, depth: int = 1, jumped: bool = False) -> object:
+        """LINE while some thread steps or pauses (see _make_line_callback for the usual one).
+        For a JUMP that is a one-line loop's next round: `jumped`, and the program's frame
+        `depth` 2 up."""
         try:
             if self._active:
-                return self._line_slow(code, line, _getframe(1))
-            bps = _line_breakpoints(self._line_index, code, line)
+                return self._line_slow(code, line, _getframe(depth), jumped)
+            index = self._round_index if jumped else self._line_index
+            bps = _line_breakpoints(index, code, line)
             if bps is None:
                 return _DISABLE
-            self._hit(bps, _getframe(1))
+            self._hit(bps, _getframe(depth))
+            return None
+        except RecursionError:
+            # Setting the limit is a C call: it needs no Python frame of headroom.
+            limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(limit + _RECURSION_HEADROOM)
+            _near_limit(limit, self._line_near_limit, code, line, _getframe(depth), jumped)
             return None
         except Exception:
             self._bug("LINE")
             return None
+
+    def _line_near_limit(
+        self, code: CodeType, line: int, frame: FrameType, jumped: bool = False
+    ) -> None:
+        """A line within a few frames of the program's recursion limit: the engine's own
+        frames (the hit, the stop, the inspection that runs on this thread while it is
+        stopped) ran out of room. Handled again, the limit raised for the time of it."""
+        try:
+            if self._active:
+                self._line_slow(code, line, frame, jumped)
+                return
+            bps = _line_breakpoints(self._round_index if jumped else self._line_index, code, line)
+            if bps is not None:
+                self._hit(bps, frame)
+        except Exception:
+            self._bug("LINE")
 
     def _on_start(self, code: CodeType, offset: int) -> object:
         try:
@@ -898,9 +955,14 @@ class Debugger:
                 if step is not None and step.kind != "into":
                     frame = _getframe(1)
                     if step.frame is frame:
-                        if step.kind == "over" or code.co_flags & _CO_COROUTINE_LIKE:
+                        if step.kind == "over" or (
+                            code.co_flags & _CO_COROUTINE_LIKE
+                            and not _codeinfo.yields_a_value(code, offset)
+                        ):
                             # Wait for this very frame to resume, ignoring the event loop or
-                            # the consumer in between (or for it to be closed: PY_UNWIND).
+                            # the consumer in between (or for it to be closed: PY_UNWIND). A
+                            # step out of an async generator's `yield x` goes to its consumer,
+                            # as from a generator's; from an `await`, it waits.
                             step.suspended = True
                             with self._lock:
                                 self._refresh_active()
@@ -914,16 +976,46 @@ class Debugger:
         """RAISE without the per-filter closure (see _make_raise_callback for the usual one)."""
         # RAISE can only be enabled globally and must never return DISABLE.
         try:
-            if self._raised is None or self._held.get(_get_ident()) is exc:
-                return None
-            kind = self._paths.kind(code.co_filename)
-            if kind == HIDDEN or (kind == LIBRARY and self._just_my_code):
-                return None
-            if not isinstance(exc, _CONTROL_FLOW):
-                self._raise_candidate(exc, _getframe(1), None)
+            self._decide_raise(code, exc, _getframe(1))
+        except RecursionError:  # see _on_line
+            limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(limit + _RECURSION_HEADROOM)
+            _near_limit(limit, self._raise_near_limit, code, exc, _getframe(1))
         except Exception:
             self._bug("RAISE")
         return None
+
+    def _decide_raise(self, code: CodeType, exc: BaseException, frame: FrameType) -> None:
+        if self._raised is None or not self._visible(code) or isinstance(exc, _CONTROL_FLOW):
+            return
+        tb = exc.__traceback__
+        came = tb.tb_next if tb is not None else None
+        if came is not None and came.tb_frame is not frame and self._visible(came.tb_frame.f_code):
+            return  # passing through (see _make_raise_callback)
+        self._raise_candidate(exc, frame, None)
+
+    def _called_by_hidden(self, frame: FrameType) -> bool:
+        """Whether library code runs for the debugger's own code (the launcher's runpy
+        looking for the program, before any of it runs) rather than for the program: its
+        exceptions are none of the user's, even without justMyCode."""
+        f = frame.f_back
+        while f is not None:
+            kind = self._paths.kind(f.f_code.co_filename)
+            if kind == USER:
+                return False
+            if kind == HIDDEN:
+                return True
+            f = f.f_back
+        return False
+
+    def _raise_near_limit(self, code: CodeType, exc: BaseException, frame: FrameType) -> None:
+        """A raise (a RecursionError, most likely) too near the recursion limit for the filter
+        to finish: decided again, the limit raised for the time of it. It must be decided
+        here: frames above take it as seen where it began."""
+        try:
+            self._decide_raise(code, exc, frame)
+        except Exception:
+            self._bug("RAISE")
 
     def _raise_candidate(self, exc: BaseException, frame: FrameType, verdict: object) -> None:
         """An exception in visible code that the cheap checks let through.
@@ -935,38 +1027,22 @@ class Debugger:
         ident = _get_ident()
         if flt is None or ident in self._hidden or _is_clean_exit(exc):
             return
+        if self._paths.kind(frame.f_code.co_filename) == LIBRARY and self._called_by_hidden(frame):
+            return
         if verdict is None:
             if not self._exception_matches(flt, exc, frame):
                 return
         elif not self._condition_verdict(verdict, exc):
             return
-        ts = self._state_current()
-        with self._lock:
-            self._held[ident] = exc
-            self._update_global()
         self._suspend(
-            ts,
+            self._state_current(),
             frame,
             "exception",
             exc=exc,
             description="Exception raised",
-            text=_exception_text(exc),
+            text=self._exception_text(exc),
             exception_filter="raised",
         )
-
-    def _on_handled(self, code: CodeType, offset: int, exc: BaseException) -> object:
-        # On only while an exception is held after a `raised` stop: once it is handled, RAISE
-        # cannot fire for it again, so the reference (and the frames it pins) can go.
-        try:
-            ident = _get_ident()
-            if self._held.get(ident) is exc:
-                with self._lock:
-                    if self._held.get(ident) is exc:
-                        del self._held[ident]
-                        self._update_global()
-        except Exception:
-            self._bug("EXCEPTION_HANDLED")
-        return None
 
     def _on_unwind(self, code: CodeType, offset: int, exc: BaseException) -> object:
         try:
@@ -1008,7 +1084,7 @@ class Debugger:
                 "exception",
                 exc=exc,
                 description="User-unhandled exception",
-                text=_exception_text(exc),
+                text=self._exception_text(exc),
                 exception_filter="userUnhandled",
             )
         except Exception:
@@ -1017,17 +1093,30 @@ class Debugger:
 
     # ================================================================== callbacks (slow paths)
 
-    def _line_slow(self, code: CodeType, line: int, frame: FrameType) -> object:
+    def _line_slow(
+        self, code: CodeType, line: int, frame: FrameType, jumped: bool = False
+    ) -> object:
+        """`jumped`: the line again, a one-line loop's next round (breakpoints and pauses
+        see it; steps and the entry stop do not)."""
         ident = _get_ident()
         if ident in self._hidden:
             return None
-        bps = _line_breakpoints(self._line_index, code, line)
+        ts = self._threads.get(ident)
+        if jumped:
+            if ts is not None and ts.step is not None and ts.step.frame is frame:
+                # A step from this line leaves the loop (or comprehension) in one go, even
+                # with a breakpoint on it (as pdb's `next` since CPython gh-136057).
+                return None
+            bps = _line_breakpoints(self._round_index, code, line)
+        else:
+            bps = _line_breakpoints(self._line_index, code, line)
         if bps is not None and self._hit(bps, frame):
             return None
-        ts = self._threads.get(ident)
         if ts is not None:
             if ts.pause and self._visible(code):
                 self._suspend(ts, frame, ts.pause)
+                return None
+            if jumped:
                 return None
             step = ts.step
             if step is not None and self._step_stops(step, frame, code):
@@ -1065,11 +1154,12 @@ class Debugger:
             with self._lock:
                 changed = self._add_codes(fb, _codeinfo.walk_code(code))
         if self._fbp_index:
-            entries = self._fbp_index.get(code.co_qualname)
-            if entries is not None and id(code) not in self._fbp_codes:
-                module = _getframe(2).f_globals.get("__name__")
+            entries = self._function_breakpoints_of(code)
+            if entries:
+                bound = self._fbp_codes.get(id(code))
+                modules = _module_names(_getframe(2).f_globals, code)
                 for mod, bp in entries:
-                    if mod is None or mod == module:
+                    if (mod is None or mod in modules) and (bound is None or bp not in bound[1]):
                         with self._lock:
                             was = bp.line is not None
                             self._bind_function(bp, code)
@@ -1110,10 +1200,11 @@ class Debugger:
                     self._emit(
                         Output(
                             f"Breakpoint condition {bp.condition_source!r} raised "
-                            f"{type(outcome).__name__}: {outcome}; stopping.\n",
+                            f"{exception_text(outcome)}; stopping.\n",
                             "stderr",
                             frame.f_code.co_filename,
                             frame.f_lineno,
+                            frame,
                         )
                     )
                     stop_ids.append(bp.id)
@@ -1126,8 +1217,16 @@ class Debugger:
             if bp.hit_predicate is not None and not bp.hit_predicate(hits):
                 continue
             if bp.log_parts is not None:
-                text = format_log_message(bp.log_parts, frame)
-                self._emit(Output(text + "\n", "console", frame.f_code.co_filename, frame.f_lineno))
+                text, failed = format_log_message(bp.log_parts, frame)
+                self._emit(
+                    Output(
+                        text + "\n",
+                        "console",
+                        frame.f_code.co_filename,
+                        frame.f_lineno,
+                        frame if failed else None,
+                    )
+                )
                 continue
             stop_ids.append(bp.id)
             if bp.kind == "function":
@@ -1147,7 +1246,7 @@ class Debugger:
         *,
         hit_ids: tuple[int, ...] = (),
         exc: BaseException | None = None,
-        tb_frames: list[FrameType] | None = None,
+        tb_frames: list[tuple[FrameType, int]] | None = None,
         description: str | None = None,
         text: str | None = None,
         exception_filter: str | None = None,
@@ -1382,6 +1481,24 @@ class Debugger:
         self._saved_excepthook = previous_hook
         threading.excepthook = excepthook
 
+        # Threads started with `_thread.start_new_thread` (no Thread object; debugpy hooks
+        # them too) are announced when they start and when they end, as Thread's are.
+        # `threading` keeps its own reference to the function and is not affected.
+        original_start = _thread.start_new_thread
+
+        def start_new_thread(function: Any, args: Any, *kwargs: Any) -> int:
+            def run(*a: Any, **k: Any) -> Any:
+                debugger._raw_thread_begins()
+                try:
+                    return function(*a, **k)
+                finally:
+                    debugger._thread_ends()
+
+            return original_start(run, args, *kwargs)
+
+        self._saved_start_new_thread = original_start
+        _thread.start_new_thread = start_new_thread
+
     def _uninstall_thread_hooks(self) -> None:
         if self._saved_bootstrap is not None:
             threading.Thread._bootstrap_inner = self._saved_bootstrap  # type: ignore[attr-defined]
@@ -1389,13 +1506,14 @@ class Debugger:
         if self._saved_excepthook is not None:
             threading.excepthook = self._saved_excepthook
             self._saved_excepthook = None
+        if self._saved_start_new_thread is not None:
+            _thread.start_new_thread = self._saved_start_new_thread
+            self._saved_start_new_thread = None
 
     def _forget_thread(self, ts: _ThreadState) -> None:
         """A thread ended: drop what the engine kept for it. Under the lock."""
         self._end_step(ts)
         self._end_pause(ts)
-        if self._held.pop(ts.ident, None) is not None:
-            self._update_global()
         self._refresh_active()
 
     def _thread_begins(self, thread: threading.Thread) -> None:
@@ -1410,11 +1528,37 @@ class Debugger:
             ts = _ThreadState(ident, native, thread.name)
             ts.announced = True
             ts.hooked = True
-            with self._lock:
-                self._threads[ident] = ts
-            self._emit(ThreadStarted(native, thread.name))
+            self._announce(ts)
         except Exception:
             self._bug("thread start")
+
+    def _raw_thread_begins(self) -> None:
+        """A `_thread.start_new_thread` thread starts (named as Python would name it if
+        asked: no Thread object exists, and current_thread() would invent one)."""
+        if self._closed:
+            return
+        try:
+            native = threading.get_native_id()
+            ts = _ThreadState(_get_ident(), native, f"Thread {native}")
+            ts.announced = True
+            ts.hooked = True
+            self._announce(ts)
+        except Exception:
+            self._bug("thread start")
+
+    def _announce(self, ts: _ThreadState) -> None:
+        """Records a starting thread. Its ident may be an ended thread's that no hook saw end
+        (one started by native code): that one is reported gone first."""
+        with self._lock:
+            old = self._threads.get(ts.ident)
+            if old is not None and old.native_id != ts.native_id:
+                self._forget_thread(old)
+            else:
+                old = None
+            self._threads[ts.ident] = ts
+        if old is not None:
+            self._emit(ThreadExited(old.native_id))
+        self._emit(ThreadStarted(ts.native_id, ts.name))
 
     def _thread_ends(self) -> None:
         try:
@@ -1431,14 +1575,23 @@ class Debugger:
 
     # ================================================================== binding
 
-    def _breakpoint_id(self, path: str, line: int) -> int:
-        key = (path, line)
-        bp_id = self._bp_ids.get(key)
-        if bp_id is None:
-            bp_id = self._next_id
-            self._next_id += 1
-            self._bp_ids[key] = bp_id
-        return bp_id
+    def _breakpoint_ids(self, path: str, places: Sequence[object]) -> list[int]:
+        """Ids for breakpoints at `places` (lines, or function names) of `path`: the same
+        place keeps its id from one request to the next, and each breakpoint of a place that
+        has several (conditions on one line) gets its own."""
+        ids: list[int] = []
+        seen: dict[object, int] = {}
+        for place in places:
+            nth = seen.get(place, 0)
+            seen[place] = nth + 1
+            key = (path, place, nth)
+            bp_id = self._bp_ids.get(key)
+            if bp_id is None:
+                bp_id = self._next_id
+                self._next_id += 1
+                self._bp_ids[key] = bp_id
+            ids.append(bp_id)
+        return ids
 
     def _find_loaded_code(self, fb: _FileBreakpoints) -> None:
         """Code of this file that already exists: module namespaces and running frames."""
@@ -1529,13 +1682,27 @@ class Debugger:
             if isinstance(code, CodeType):
                 self._bind_function(bp, code)
 
+    def _function_breakpoints_of(self, code: CodeType) -> list[tuple[str | None, Breakpoint]]:
+        """The function breakpoints whose name can mean `code`: by its qualified name with the
+        `<locals>` of nested functions left out (`outer.inner`), and by its own name alone (as
+        debugpy matches: `inner`, `method`), each with the module it asks for. A name alone
+        matches only code justMyCode shows: `inner` means the user's, not every library's."""
+        qualname = code.co_qualname.replace(".<locals>", "")
+        entries = list(self._fbp_index.get(qualname, ()))
+        if code.co_name != qualname and self._visible(code):
+            entries += self._fbp_index.get(code.co_name, ())
+        return entries
+
     def _bind_function(self, bp: Breakpoint, code: CodeType) -> None:
         line = _codeinfo.first_body_line(code)
         if line is None or self._paths.kind(code.co_filename) == HIDDEN:
             return
         bp.line = line
         bp.path = code.co_filename
-        self._fbp_codes[id(code)] = (code, bp, line)
+        known = self._fbp_codes.get(id(code))
+        bps = known[1] if known is not None else ()
+        if bp not in bps:
+            self._fbp_codes[id(code)] = (code, (*bps, bp), line)
 
     def _function_status(self, bp: Breakpoint) -> BreakpointStatus:
         if bp.error is not None:
@@ -1571,9 +1738,10 @@ class Debugger:
                 if bp.line is not None and bp.error is None:
                     for code in _codeinfo.codes_with_line(real, bp.line):
                         add(code, bp.line, bp)
-        for code, bp, line in self._fbp_codes.values():
-            if bp.error is None:
-                add(code, line, bp)
+        for code, bps, line in self._fbp_codes.values():
+            for bp in bps:
+                if bp.error is None:
+                    add(code, line, bp)
 
         for key, (code, _reasons) in list(self._local.items()):
             if key not in wanted and "bp" in _reasons:
@@ -1584,14 +1752,12 @@ class Debugger:
             if mask & _PY_START:
                 keep.setdefault(code.co_filename, []).append(code)
         self._start_keep = {k: tuple(v) for k, v in keep.items()}
-        line_index: dict[int, _LineEntry] = {}
-        for line, entries in index.items():
-            chain: _LineEntry | None = None
-            for code, bps in reversed(entries):
-                chain = (code, bps, bps[0].condition if len(bps) == 1 else None, chain)
-            assert chain is not None
-            line_index[line] = chain
-        self._line_index = line_index
+        self._line_index = _chain_entries(index)
+        rounds = {
+            line: [(c, kept) for c, bps in entries if (kept := _source_only(bps))]
+            for line, entries in index.items()
+        }
+        self._round_index = _chain_entries({n: e for n, e in rounds.items() if e})
         self._watching = bool(self._files or self._fbp_index or self._entry_paths)
         self._install_line_callback()
         self._update_global()
@@ -1612,8 +1778,16 @@ class Debugger:
         else:
             reasons.pop(reason, None)
         total = 0
-        for m in reasons.values():
+        rounds = 0
+        for why, m in reasons.items():
             total |= m
+            if why == "bp" or (isinstance(why, tuple) and why[0] == "pause"):
+                rounds |= m
+        if rounds & _LINE and _codeinfo.same_line_back_jumps(code):
+            # Each round of a one-line loop reaches a breakpoint (or a pause) there again, as
+            # under sys.settrace. A step does not count rounds: `next` over a comprehension
+            # or a one-line loop is one step.
+            total |= _JUMP
         if self._local_masks.get(id(code), 0) != total and not self._closed:
             _MON.set_local_events(_TOOL, code, total)
             self._local_masks[id(code)] = total
@@ -1640,9 +1814,12 @@ class Debugger:
             return
         if self._active:
             callback: Callable[[CodeType, int], object] = self._on_line
+            jumped: Callable[[CodeType, int], object] = partial(self._on_line, depth=2, jumped=True)
         else:
             callback = _make_line_callback(self, self._line_index)
+            jumped = _make_line_callback(self, self._round_index, jumped=True)
         _MON.register_callback(_TOOL, _LINE, callback)
+        _MON.register_callback(_TOOL, _JUMP, _make_jump_callback(jumped))
 
     def _install_raise_callback(self) -> None:
         """The RAISE callback for the current filter and justMyCode. Under the lock."""
@@ -1671,8 +1848,6 @@ class Debugger:
             ts.step is not None and ts.step.suspended for ts in self._threads.values()
         ):
             mask |= _PY_UNWIND
-        if self._held:
-            mask |= _EXCEPTION_HANDLED
         if mask != self._global_mask and self._started and not self._closed:
             _MON.set_events(_TOOL, mask)
             self._global_mask = mask
@@ -1745,7 +1920,7 @@ def _line_breakpoints(
 
 
 def _make_line_callback(
-    dbg: Debugger, index: dict[int, _LineEntry]
+    dbg: Debugger, index: dict[int, _LineEntry], *, jumped: bool = False
 ) -> Callable[[CodeType, int], object]:
     """The LINE callback while nothing steps or pauses: as close to a bare breakpoint as it gets.
 
@@ -1758,6 +1933,11 @@ def _make_line_callback(
     get = index.get
     disable = _DISABLE
     getframe = _getframe
+    getlimit = sys.getrecursionlimit
+    setlimit = sys.setrecursionlimit
+    # For a JUMP (`jumped`: a one-line loop's next round) the program's frame is one further
+    # up, below the JUMP callback.
+    depth = 2 if jumped else 1
 
     def on_line(code: CodeType, line: int) -> object:
         entry = get(line)
@@ -1771,7 +1951,7 @@ def _make_line_callback(
                 if found is None:
                     return disable
                 bps, condition = found, None
-            frame = getframe(1)
+            frame = getframe(depth)
             if condition is None:
                 dbg._hit(bps, frame)
                 return None
@@ -1782,6 +1962,10 @@ def _make_line_callback(
                 dbg._hit(bps, frame, exc)
                 return None
             dbg._hit(bps, frame, True)
+        except RecursionError:  # see Debugger._on_line
+            limit = getlimit()
+            setlimit(limit + _RECURSION_HEADROOM)
+            _near_limit(limit, dbg._line_near_limit, code, line, getframe(depth), jumped)
         except Exception:
             dbg._bug("LINE")
         return None
@@ -1801,10 +1985,10 @@ def _make_raise_callback(
     (see _ExceptionFilter).
     """
     classify = dbg._paths.kind
-    held = dbg._held
-    get_ident = _get_ident
     control_flow = _CONTROL_FLOW
     getframe = _getframe
+    getlimit = sys.getrecursionlimit
+    setlimit = sys.setrecursionlimit
     static_types = flt.static_types
     expression = flt.condition is not None and static_types is None
     _id = id
@@ -1858,9 +2042,18 @@ def _make_raise_callback(
                 entry = learn(code)
             if not entry[1]:
                 return None
-            if held and held.get(get_ident()) is exc:
-                return None
             frame = getframe(1)
+            tb = exc.__traceback__
+            came = tb.tb_next if tb is not None else None
+            if came is not None and came.tb_frame is not frame:
+                # Passing through from a callee: if that frame is one the filter looks at,
+                # the raise was seen (stopped at, or rejected) where it began. Not a new raise.
+                came_code = came.tb_frame.f_code
+                previous = seen.get(_id(came_code))
+                if previous is None or previous[0] is not came_code:
+                    previous = learn(came_code)
+                if previous[1]:
+                    return None
             verdict: object = True
             if expression:
                 test = entry[3]
@@ -1879,6 +2072,10 @@ def _make_raise_callback(
             if isinstance(exc, control_flow):
                 return None
             dbg._raise_candidate(exc, frame, verdict)
+        except RecursionError:  # see Debugger._on_line
+            limit = getlimit()
+            setlimit(limit + _RECURSION_HEADROOM)
+            _near_limit(limit, dbg._raise_near_limit, code, exc, getframe(1))
         except Exception:
             dbg._bug("RAISE")
         return None
@@ -1938,16 +2135,14 @@ def _is_clean_exit(exc: BaseException) -> bool:
     return isinstance(exc, SystemExit) and exc.code in (None, 0)
 
 
-def _exception_text(exc: BaseException) -> str:
-    message = str(exc)
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
-def _traceback_frames(tb: TracebackType | None) -> list[FrameType]:
-    """Frames of a traceback, innermost first."""
-    frames: list[FrameType] = []
+def _traceback_frames(tb: TracebackType | None) -> list[tuple[FrameType, int]]:
+    """Frames of a traceback with the line each was at when the exception passed, innermost
+    first."""
+    frames: list[tuple[FrameType, int]] = []
     while tb is not None:
-        frames.append(tb.tb_frame)
+        frame = tb.tb_frame
+        line = tb.tb_lineno
+        frames.append((frame, line if line else frame.f_lineno or frame.f_code.co_firstlineno))
         tb = tb.tb_next
     frames.reverse()
     return frames
@@ -1967,6 +2162,84 @@ def _thread_alive(ts: _ThreadState) -> bool:
     if sys.platform.startswith("linux"):
         return _native_alive(ts.native_id)
     return ts.ident in sys._current_frames() or ts.ident in threading._active
+
+
+def _near_limit(limit: int, handle: Callable[..., None], *args: Any) -> None:
+    """Runs `handle` (which reports its own errors) with the recursion limit the caller
+    raised from `limit` just before (a C call, needing no frame of room), then puts `limit`
+    back before the program runs on, so that it meets its own RecursionError where it would
+    have. Python refuses that on a thread as deep as the limit (this one is): another thread,
+    with no frames of its own, sets it, while this one waits."""
+    try:
+        handle(*args)
+    finally:
+        try:
+            sys.setrecursionlimit(limit)
+        except RecursionError:
+            done = _thread.allocate_lock()
+            done.acquire()
+
+            def restore() -> None:
+                try:
+                    sys.setrecursionlimit(limit)
+                finally:
+                    done.release()
+
+            _start_raw_thread(restore, ())
+            done.acquire()
+
+
+def _source_only(bps: tuple[Breakpoint, ...]) -> tuple[Breakpoint, ...]:
+    return tuple(bp for bp in bps if bp.kind == "source")
+
+
+def _chain_entries(
+    index: dict[int, list[tuple[CodeType, tuple[Breakpoint, ...]]]],
+) -> dict[int, _LineEntry]:
+    """line -> (code, its breakpoints, their condition if only one, next entry): the LINE
+    callback's index, one dict lookup and an identity test for the usual single code."""
+    out: dict[int, _LineEntry] = {}
+    for line, entries in index.items():
+        chain: _LineEntry | None = None
+        for code, bps in reversed(entries):
+            chain = (code, bps, bps[0].condition if len(bps) == 1 else None, chain)
+        if chain is not None:
+            out[line] = chain
+    return out
+
+
+def _make_jump_callback(
+    on_line: Callable[[CodeType, int], object],
+) -> Callable[[CodeType, int, int], object]:
+    """The JUMP callback: a backward jump within one line (a one-line loop's next round) is
+    that line again, handed to `on_line` (made to find the program's frame two levels up);
+    any other jump is disabled where it is, as LINE reports its line."""
+    loops = _codeinfo.same_line_back_jumps
+    disable = _DISABLE
+
+    def on_jump(code: CodeType, offset: int, destination: int) -> object:
+        line = loops(code).get(offset)
+        if line is None:
+            return disable
+        return on_line(code, line)
+
+    return on_jump
+
+
+def _module_names(f_globals: dict[str, Any], code: CodeType) -> frozenset[str]:
+    """The names a function breakpoint may give the module running `code`: its `__name__`,
+    and for the main module also the name it was run as (`python -m pkg.mod`) or the stem of
+    its file (`python prog.py` is module `prog` to the user, `__main__` to Python)."""
+    name = f_globals.get("__name__")
+    names = {name} if isinstance(name, str) else set()
+    if name == "__main__":
+        spec = f_globals.get("__spec__")
+        spec_name = getattr(spec, "name", None)
+        if isinstance(spec_name, str):
+            names.add(spec_name)
+        else:
+            names.add(os.path.splitext(os.path.basename(code.co_filename))[0])
+    return frozenset(names)
 
 
 def _is_hidden_thread(thread: threading.Thread) -> bool:

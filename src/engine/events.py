@@ -8,6 +8,7 @@ build inside a monitoring callback and free of any protocol knowledge.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Literal
 
 StopReason = Literal[
@@ -98,12 +99,19 @@ class ThreadExited:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """Text for the user: logpoint messages, condition errors, engine diagnostics."""
+    """Text for the user: logpoint messages, condition errors, engine diagnostics.
+
+    `frame` is set when the text quotes an error raised by an expression evaluated in that
+    frame (a condition, a logpoint part): its message may show the frame's values, secrets
+    included, so whoever shows the text can check it against them. Valid only while the event
+    is being handled (events are delivered on the thread that runs the frame).
+    """
 
     text: str
     category: OutputCategory = "console"
     path: str | None = None
     line: int | None = None
+    frame: FrameType | None = None
 
 
 @dataclass(frozen=True, slots=True)

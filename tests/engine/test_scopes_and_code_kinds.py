@@ -234,34 +234,17 @@ def test_raised_stop_releases_the_exception_once_handled(h: Harness) -> None:
     h.start(lambda: module.run(_Tracked, gate, refs))
     ev = h.stopped("exception")
     assert h.where(ev.thread_id) == ("fail", 2)
-    assert MON.get_events(TOOL) & MON.events.EXCEPTION_HANDLED  # on while one is held
+    # Nothing is held to tell the raise from its passing through run() (the traceback does),
+    # so no handling is watched for either.
+    assert not MON.get_events(TOOL) & MON.events.EXCEPTION_HANDLED
     h.dbg.resume()
-    # Handled in run(): the engine lets go, and stops watching for the handling.
-    _wait_for(lambda: bool(refs) and not (MON.get_events(TOOL) & MON.events.EXCEPTION_HANDLED))
+    # Handled in run() without a second stop there; the engine keeps no reference to it.
+    _wait_for(lambda: bool(refs))
     gc.collect()
     assert refs[0]() is None
     gate.set()
     h.join()
-
-
-def test_raised_stop_releases_the_exception_when_filters_change(h: Harness) -> None:
-    path = h.write(
-        """
-        def fail():
-            raise ValueError("kept")
-        """
-    )
-    module = importlib.import_module(Path(path).stem)
-    h.dbg.set_exception_filters([ExceptionFilterSpec("raised")])
-    h.start(module.fail)
-    ev = h.stopped("exception")
-    exc = h.dbg.exception(ev.thread_id)
-    ref = weakref.ref(exc) if exc is not None and hasattr(exc, "__weakref__") else None
-    assert ref is None or ref() is exc
-    h.dbg.set_exception_filters([])
-    assert not h.dbg._held  # released by the filter change, before the thread even resumes
-    h.dbg.resume()
-    h.join()
+    assert [e for e in h.drain() if isinstance(e, Stopped)] == []
 
 
 def _wait_for(predicate: object) -> None:

@@ -232,6 +232,15 @@ def test_sensitive_values_catch_fragments() -> None:
     assert values.scrub("ab") == "ab"  # values shorter than 4 are not looked for
 
 
+def test_sensitive_values_mask_only_the_secret_in_a_message() -> None:
+    values = SensitiveValues(["hunter2-sekrit"])
+    message = "invalid literal for int() with base 10: 'hunter2-sekrit'"
+    assert values.mask(message) == f"invalid literal for int() with base 10: '{REDACTED}'"
+    assert values.mask("slice: 'sekrit' and 'hunt'") == f"slice: '{REDACTED}' and '{REDACTED}'"
+    assert values.mask("nothing secret here") == "nothing secret here"
+    assert SensitiveValues([]).mask("hunter2-sekrit") == "hunter2-sekrit"
+
+
 def test_collect_sensitive_values_walks_plain_data_only(r: Redactor) -> None:
     class Creds:
         def __init__(self) -> None:

@@ -227,6 +227,28 @@ class DebuggeeHost:
         self.session = DebugSession(self.debugger, options)
         self.debugger.start()
         _watch_forks(self)
+        self._install_breakpoint_hook()
+
+    def _install_breakpoint_hook(self) -> None:
+        """The builtin `breakpoint()` stops in the editor, as under debugpy, instead of starting
+        pdb on the program's stdin. $PYTHONBREAKPOINT, when set, is the user's choice of hook
+        (`0`: none) and is kept. With no client connected the call does nothing; once the
+        engine is closed (a detach) the hook that was there before takes over again."""
+        if os.environ.get("PYTHONBREAKPOINT"):
+            return
+        previous = sys.breakpointhook
+
+        def breakpointhook(*args: object, **kwargs: object) -> object:
+            if self.debugger.closed:
+                if sys.breakpointhook is breakpointhook:
+                    sys.breakpointhook = previous
+                return previous(*args, **kwargs)
+            session = self.session
+            if session is not None and session.outbox is not None:
+                self.debugger.pause(threading.get_native_id(), reason="breakpoint")
+            return None
+
+        sys.breakpointhook = breakpointhook
 
     def _on_event(self, event: engine.Event) -> None:
         if self.session is not None:

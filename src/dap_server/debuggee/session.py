@@ -25,7 +25,11 @@ from dap_server.state.audit import AuditLog
 from dap_server.state.evaluation import Evaluator
 from dap_server.state.policy import SecurityPolicy, SecurityViolation, check_request_allowed, guard
 from dap_server.state.presentation import Presenter, UserCall
-from dap_server.state.redaction import Redactor
+from dap_server.state.redaction import (
+    Redactor,
+    SensitiveValues,
+    collect_sensitive_values,
+)
 from dap_server.state.safe_eval import SideEffectFreeEvaluator
 from dap_server.state.variables import VariableStore
 
@@ -141,6 +145,8 @@ class DebugSession:
             case engine.Output():
                 # Logpoint messages and condition errors carry program values: redacted.
                 text = self.redactor.redact_text(event.text)
+                if event.frame is not None:
+                    text = self._withhold_secret_values(text, event.frame)
                 ob: dict[str, Any] = {"category": event.category, "output": text}
                 if event.path:
                     ob["source"] = _source(event.path)
@@ -164,6 +170,17 @@ class DebugSession:
                 )
             case engine.Continued():
                 pass  # resumes are answered by the request that caused them
+
+    def _withhold_secret_values(self, text: str, frame: FrameType) -> str:
+        """An error message quoting the value of a secret in scope (`int(password)`'s
+        ValueError) has that value masked; the rest says what failed."""
+        if not self.redactor.enabled:
+            return text
+        names: list[str] = []
+        values = collect_sensitive_values(
+            (frame.f_locals, frame.f_globals), self.redactor, names_out=names
+        )
+        return SensitiveValues(values, public=names).mask(text)
 
     def event(self, name: str, body: dict[str, Any]) -> None:
         """An event for the client, held back like the engine's while a request is handled."""

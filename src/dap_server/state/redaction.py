@@ -638,6 +638,31 @@ class SensitiveValues:
     def scrub(self, text: str) -> str:
         return REDACTED if self.contains_secret(text) else text
 
+    def mask(self, text: str) -> str:
+        """`text` with each run of characters that belongs to a secret's piece replaced by
+        [REDACTED]: for messages whose other words the user needs (a condition's error)."""
+        windows = self._windows
+        n = _MIN_SECRET_FRAGMENT
+        if not windows or len(text) < n:
+            return text
+        covered = [False] * len(text)
+        for i in range(len(text) - n + 1):
+            if text[i : i + n] in windows:
+                covered[i : i + n] = [True] * n
+        if not any(covered):
+            return text
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            if covered[i]:
+                while i < len(text) and covered[i]:
+                    i += 1
+                out.append(REDACTED)
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
 
 def _windows_of(texts: Iterable[str]) -> set[str]:
     windows: set[str] = set()

@@ -75,31 +75,22 @@ def _referenced_file(s: DebugSession, r: Request) -> str | None:
 
 def _redact_log_message(s: DebugSession, message: str | None) -> str | None:
     """A logpoint's `{expression}` that names or could derive a secret is replaced by the
-    literal text [REDACTED] before the engine ever compiles it: its value is never computed."""
+    literal text [REDACTED] before the engine ever compiles it: its value is never computed.
+    The message is split exactly as the engine will split it (braces nest)."""
     if not message or not s.redactor.enabled:
         return message
+    try:
+        pieces = engine.split_log_message(message)
+    except ValueError:
+        return message  # the engine refuses it, with the reason
     out: list[str] = []
-    i = 0
-    while i < len(message):
-        ch = message[i]
-        if message.startswith(("{{", "}}"), i):
-            out.append(message[i : i + 2])
-            i += 2
-            continue
-        if ch == "{":
-            end = message.find("}", i + 1)
-            if end == -1:
-                out.append(message[i:])
-                break
-            expr = message[i + 1 : end]
-            if s.redactor.names_sensitive(expr) or s.redactor.taint_check(expr) is not None:
-                out.append("[REDACTED]")
-            else:
-                out.append(message[i : end + 1])
-            i = end + 1
-            continue
-        out.append(ch)
-        i += 1
+    for raw, expr in pieces:
+        if expr is not None and (
+            s.redactor.names_sensitive(expr) or s.redactor.taint_check(expr) is not None
+        ):
+            out.append("[REDACTED]")
+        else:
+            out.append(raw)
     return "".join(out)
 
 

@@ -69,14 +69,19 @@ def _assign(
     ):
         # A global read in a function (`LIMIT`): assigning the plain name would make a local.
         target = f"globals()[{target!r}]"
+    # The value is one expression (as debugpy takes it: `5  # five` is 5), never statements
+    # smuggled through the assignment (`2); other(); (3`); on lines of its own in the
+    # statement, so a trailing comment ends nothing but itself.
+    statement = f"{target} = (\n{value}\n)"
     try:
-        compile(f"{target} = ({value})", "<setVariable>", "exec")
+        compile(value, "<setVariable>", "eval")
+        compile(statement, "<setVariable>", "exec")
     except SyntaxError as exc:
         raise RequestError(
             f"{command}: cannot assign {value!r} to {target}: SyntaxError: {exc.msg}"
         ) from None
     try:
-        s.evaluator.evaluate(f"{target} = ({value})", ref.frame, s.locals_of(ref), "repl")
+        s.evaluator.evaluate(statement, ref.frame, s.locals_of(ref), "repl")
         body = s.evaluator.evaluate(target, ref.frame, s.locals_of(ref), "repl")
     except EvaluationError as exc:
         raise RequestError(f"{command}: {exc}") from None

@@ -23,17 +23,17 @@ from dap_server.state.variables import InvalidReferenceError
 @TABLE.command("stackTrace", kind="inspection", capabilities=("supportsDelayedStackTraceLoading",))
 def stack_trace(s: DebugSession, r: Request) -> dict[str, Any]:
     thread_id = s.stopped_thread(r.arguments, r.command)
-    frames = s.debugger.frames(thread_id)  # the launcher's are hidden (see DebuggeeHost)
+    frames = s.debugger.stack(thread_id)  # the launcher's are hidden (see DebuggeeHost)
     start = arg(r.arguments, "startFrame", int, command=r.command, default=0)
     levels = arg(r.arguments, "levels", int, command=r.command, default=0)
     chosen = frames[start : start + levels] if levels > 0 else frames[start:]
     out = []
-    for frame in chosen:
+    for frame, line in chosen:
         code = frame.f_code
         entry: dict[str, Any] = {
             "id": s.frame_id(thread_id, frame),
             "name": code.co_qualname,
-            "line": frame.f_lineno or code.co_firstlineno,
+            "line": line,
             "column": 1,
         }
         # The file as the program named it (the spelling the editor used to launch it, through
@@ -98,9 +98,14 @@ def _traceback_text(tb: TracebackType | None) -> str:
     return "".join(traceback.format_list(entries))
 
 
-def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> dict[str, Any]:
-    """DAP ExceptionDetails, chained causes included; redacted on the way out."""
-
+def _exception_details(
+    s: DebugSession, exc: BaseException, depth: int = 0, seen: set[int] | None = None
+) -> dict[str, Any]:
+    """DAP ExceptionDetails, chained causes included, each exception once (a chain can loop:
+    `a.__context__ is b`, `b.__context__ is a`), as `traceback` prints them; redacted on the
+    way out."""
+    seen = set() if seen is None else seen
+    seen.add(id(exc))
     cls = type(exc)
     message = s.presenter.redact(s.describe_exception(exc))
     details: dict[str, Any] = {
@@ -114,10 +119,12 @@ def _exception_details(s: DebugSession, exc: BaseException, depth: int = 0) -> d
     if depth < 8:
         inner: list[dict[str, Any]] = []
         chained = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
-        if chained is not None:
-            inner.append(_exception_details(s, chained, depth + 1))
+        nested = [chained] if chained is not None else []
         if isinstance(exc, BaseExceptionGroup):
-            inner.extend(_exception_details(s, e, depth + 1) for e in exc.exceptions[:20])
+            nested.extend(exc.exceptions[:20])
+        for e in nested:
+            if id(e) not in seen:
+                inner.append(_exception_details(s, e, depth + 1, seen))
         if inner:
             details["innerException"] = inner
     return details
