@@ -1649,6 +1649,9 @@ class Debugger:
         if self._paths.kind(fb.path) == HIDDEN:
             msg = "This file belongs to the debugger and is never stopped in"
             return BreakpointStatus(bp.id, False, requested, path, msg)
+        if requested < 1:
+            msg = f"Line {requested} is not a line of the file: lines start at 1"
+            return BreakpointStatus(bp.id, False, requested, path, msg)
         source, reason = _codeinfo.source_codes(fb.path)
         reference: Iterable[CodeType] = source or tuple(fb.codes.values())
         if not reference:

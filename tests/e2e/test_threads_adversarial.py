@@ -509,8 +509,9 @@ def test_program_with_its_own_profiler_tool_keeps_its_events_and_stops(client: D
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: the engine's sys.monitoring.restart_events() (on a step or pause) re-enables "
-    "events the program's own tool turned off with DISABLE: its callbacks fire again",
+    reason="Known limit (README): the engine's sys.monitoring.restart_events() (on a step or "
+    "pause) re-enables events the program's own tool turned off with DISABLE; CPython has no "
+    "per-tool restart for global events, and the engine needs its own PY_START back",
 )
 def test_program_tool_events_disabled_with_disable_stay_disabled_across_a_step(
     client: DapClient,

@@ -313,6 +313,9 @@ class AdapterSession:
         if self.mapper:
             message = dict(self.mapper.rewrite(message, "to_remote", unmapped))
         self._remember_configuration(command, message.get("arguments") or {})
+        if command == "cancel" and not self._cancel_names_relayed(message):
+            await self.respond(message, None)  # answered already, or not the debuggee's
+            return
         self._dseq += 1
         self._relayed[self._dseq] = (message["seq"], command, unmapped[0] if unmapped else None)
         try:
@@ -321,6 +324,20 @@ class AdapterSession:
             # The debuggee went away just now: answer here; its end is reported as usual.
             self._relayed.pop(self._dseq, None)
             await self._answer_after_the_end(message["seq"], command)
+
+    def _cancel_names_relayed(self, message: dict[str, Any]) -> bool:
+        """Points a `cancel` at the debuggee's number for the request it names (requests are
+        renumbered on their way there); False when that request is not in flight there.
+        A cancel without a requestId (progress) goes on as it is."""
+        arguments = message.get("arguments")
+        if not isinstance(arguments, dict) or arguments.get("requestId") is None:
+            return True
+        request_id = arguments["requestId"]
+        for dseq, (editor_seq, _command, _unmapped) in self._relayed.items():
+            if editor_seq == request_id:
+                message["arguments"] = {**arguments, "requestId": dseq}
+                return True
+        return False
 
     def _remember_configuration(self, command: str, arguments: dict[str, Any]) -> None:
         if command not in _REPLAYED:

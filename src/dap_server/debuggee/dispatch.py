@@ -23,8 +23,10 @@ class RequestError(Exception):
 
 
 class Cancelled(RequestError):
+    """Raised in a request's handler once the request was cancelled (and answered)."""
+
     def __init__(self) -> None:
-        super().__init__("cancelled: the program was resumed while this request was running")
+        super().__init__("cancelled")
 
 
 @dataclass(eq=False)  # hashed by identity: kept in a set of requests in flight

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dap_server.debuggee.dispatch import (
-    Cancelled,
     CancelToken,
     Command,
     CommandTable,
@@ -78,7 +77,10 @@ class Outbox:
             msg["body"] = body
         self.send(msg)
 
-    def fail(self, request_seq: int, command: str, message: str) -> None:
+    def fail(self, request_seq: int, command: str, message: str, detail: str | None = None) -> None:
+        """An error response: `message` (DAP's short form, e.g. `cancelled`), and `detail`
+        (default: the message) as the error body's text."""
+        text = detail or message
         self.send(
             {
                 "type": "response",
@@ -86,7 +88,7 @@ class Outbox:
                 "success": False,
                 "command": command,
                 "message": message,
-                "body": {"error": {"id": 1, "format": message, "showUser": False}},
+                "body": {"error": {"id": 1, "format": text, "showUser": False}},
             }
         )
 
@@ -141,7 +143,7 @@ class Connection:
                     log.exception("failed to dispatch a message")
         finally:
             self.done.set()
-            self.cancel_inspections()
+            self.cancel_inspections(why="the client went away")
             self._inspections.put(None)
             self.outbox.closed = True
 
@@ -149,10 +151,11 @@ class Connection:
         self.done.set()
         self._stream.close()
 
-    def cancel_inspections(self, seq: int | None = None) -> bool:
+    def cancel_inspections(self, seq: int | None = None, why: str = "a `cancel` request") -> bool:
         """Cancels the inspection requests in flight (only request `seq` when given) and answers
         them at once, so the client never waits behind them; True if one was found. User code
-        one of them is running on a stopped thread is interrupted by the session."""
+        one of them is running on a stopped thread is interrupted by the session. The answer's
+        message is `cancelled`, as DAP says; `why` goes in its error text."""
         cancelled: list[tuple[int, str]] = []
         with self._in_flight_lock:
             for token, (token_seq, command) in self._in_flight.items():
@@ -160,7 +163,7 @@ class Connection:
                     token.cancel()
                     cancelled.append((token_seq, command))
         for token_seq, command in cancelled:
-            self.outbox.fail(token_seq, command, str(Cancelled()))
+            self.outbox.fail(token_seq, command, "cancelled", f"cancelled: {why}")
         return bool(cancelled)
 
     # -- dispatch --------------------------------------------------------------------------
@@ -197,7 +200,7 @@ class Connection:
             self._inspections.put((entry, request))
             return
         if entry.kind == "control":
-            self.cancel_inspections()
+            self.cancel_inspections(why=f"'{request.command}' let the program run on")
         self._run(entry, request)
 
     def _inspection_loop(self) -> None:
