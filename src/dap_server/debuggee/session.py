@@ -132,7 +132,13 @@ class DebugSession:
                 if event.description:
                     body["description"] = event.description
                 if event.text:
-                    body["text"] = self.redactor.redact_text(event.text)
+                    text = self.redactor.redact_text(event.text)
+                    if event.reason == "exception":
+                        # An exception's message may quote a secret's value (`int(password)`).
+                        frames = self.debugger.frames(event.thread_id)
+                        if frames:
+                            text = self.mask_secret_values(text, frames[0])
+                    body["text"] = text
                 if event.hit_breakpoint_ids:
                     body["hitBreakpointIds"] = list(event.hit_breakpoint_ids)
                 if self.before_stop is not None:
@@ -146,7 +152,7 @@ class DebugSession:
                 # Logpoint messages and condition errors carry program values: redacted.
                 text = self.redactor.redact_text(event.text)
                 if event.frame is not None:
-                    text = self._withhold_secret_values(text, event.frame)
+                    text = self.mask_secret_values(text, event.frame)
                 ob: dict[str, Any] = {"category": event.category, "output": text}
                 if event.path:
                     ob["source"] = _source(event.path)
@@ -171,8 +177,8 @@ class DebugSession:
             case engine.Continued():
                 pass  # resumes are answered by the request that caused them
 
-    def _withhold_secret_values(self, text: str, frame: FrameType) -> str:
-        """An error message quoting the value of a secret in scope (`int(password)`'s
+    def mask_secret_values(self, text: str, frame: FrameType) -> str:
+        """A message quoting the value of a secret in `frame`'s scope (`int(password)`'s
         ValueError) has that value masked; the rest says what failed."""
         if not self.redactor.enabled:
             return text

@@ -31,6 +31,7 @@ Limits, stated plainly:
 
 from __future__ import annotations
 
+import ast
 import contextvars
 import reprlib
 import sys
@@ -185,6 +186,76 @@ def check_request_allowed(
                 "statements are refused: the session is in observe mode, which never changes "
                 "the program (expressions are evaluated without side effects)",
             )
+
+
+# Builtins a guarded breakpoint expression may call: they compute from their arguments and
+# change nothing (no iteration: `list(it)` would consume the program's iterator).
+_PURE_BUILTINS: Final = frozenset(
+    {
+        "len",
+        "isinstance",
+        "issubclass",
+        "type",
+        "abs",
+        "bool",
+        "int",
+        "float",
+        "str",
+        "repr",
+        "round",
+        "hasattr",
+        "getattr",
+        "callable",
+        "id",
+        "hash",
+    }
+)
+_NOT_A_READ = (
+    ast.NamedExpr,
+    ast.Lambda,
+    ast.Await,
+    ast.Yield,
+    ast.YieldFrom,
+    ast.GeneratorExp,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+)
+
+
+def breakpoint_expression_problem(policy: SecurityPolicy, expression: str) -> str | None:
+    """Why a breakpoint condition, a logpoint's `{expression}` or an exception filter's
+    condition may not be set under `policy`, or None.
+
+    The engine evaluates these in the program at full speed, on its monitoring callbacks,
+    outside any guard. So under observe mode (nothing may change the program) or a policy that
+    restricts anything (files, network, processes), they may only read: names, attributes,
+    items, operators, comparisons and a few builtins that change nothing (`len`,
+    `isinstance`...). The program's own methods a read may run (properties, `__eq__`) are the
+    program's, as in the Variables view.
+    """
+    if not (policy.observe or policy.restricts_anything):
+        return None
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return None  # the engine refuses it, with the reason
+    why = "the session is in observe mode" if policy.observe else "the security policy restricts it"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and not (
+            isinstance(node.func, ast.Name) and node.func.id in _PURE_BUILTINS
+        ):
+            return (
+                f"{expression!r} calls {ast.unparse(node.func)!r}, and {why}: breakpoint "
+                "expressions may only read (names, attributes, items, operators and "
+                f"{', '.join(sorted(_PURE_BUILTINS))})"
+            )
+        if isinstance(node, _NOT_A_READ):
+            return (
+                f"{expression!r} is not a plain read ({type(node).__name__}), and {why}: "
+                "breakpoint expressions may only read"
+            )
+    return None
 
 
 def _is_expression(source: str) -> bool:

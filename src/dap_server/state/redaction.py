@@ -149,6 +149,12 @@ _INTROSPECTION_ATTRS = frozenset(
         "attrgetter",
         "itemgetter",
         "methodcaller",
+        # inspect's ways to a frame and its namespace (`getargvalues(...).locals`)
+        "currentframe",
+        "getargvalues",
+        "getframeinfo",
+        "getouterframes",
+        "getinnerframes",
     }
 )
 _GETATTR_LIKE = frozenset({"getattr", "hasattr", "setattr", "delattr"})
@@ -547,7 +553,16 @@ class Redactor:
             # Let the evaluator report the syntax error in its usual words.
             return None
         scope = set(names_in_scope)
+        # `getattr` & co. are checked where they are called; anywhere else (`g := getattr`,
+        # `[getattr][0]`, an argument) they would be called out of sight.
+        callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
         for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Name | ast.Attribute)
+                and _callable_name(node) in _GETATTR_LIKE
+                and id(node) not in callees
+            ):
+                return f"refused: '{_callable_name(node)}' used other than by a call"
             reason = self._taint_node(node, scope)
             if reason is not None:
                 return f"refused: {reason}"
@@ -577,7 +592,9 @@ class Redactor:
                 return f"the expression reads the key '{key.value}', whose name is sensitive"
         elif isinstance(node, ast.Call):
             func = node.func
-            fname = func.id if isinstance(func, ast.Name) else None
+            if not isinstance(func, ast.Name | ast.Attribute):
+                return "a call of a computed function could reveal redacted values"
+            fname = _callable_name(func)  # `getattr(...)` or `builtins.getattr(...)`
             if fname in _GETATTR_LIKE and len(node.args) >= 2:
                 attr = node.args[1]
                 if not (isinstance(attr, ast.Constant) and isinstance(attr.value, str)):
@@ -599,6 +616,14 @@ class Redactor:
                     f"the expression reads the key '{node.args[0].value}', whose name is sensitive"
                 )
         return None
+
+
+def _callable_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
 
 
 class SensitiveValues:

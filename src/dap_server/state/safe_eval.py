@@ -449,6 +449,7 @@ def _child_evaluate(  # pragma: no cover - runs in the forked child
     sys.stdin = io.StringIO("")
     _set_limits(timeout, memory_limit, address_space)
     enforce_process_wide(STRICT_POLICY)
+    _disarm_unaudited()
 
     # Values of sensitive names, from the snapshot as it was before the expression ran.
     secrets = _secrets_in_scope(locals_, globals_, redactor)
@@ -483,6 +484,28 @@ def _child_evaluate(  # pragma: no cover - runs in the forked child
     rendered["ok"] = True
     rendered["output"] = clean(captured.getvalue()[:MAX_REPR])
     return rendered
+
+
+# Calls that reach other processes (the debugged program first: the child knows its pid)
+# without raising an audit event, so the policy's hook cannot refuse them.
+_UNAUDITED: Final = (
+    (os, "pidfd_open"),
+    (signal, "pidfd_send_signal"),
+    (os, "setpriority"),
+    (os, "sched_setaffinity"),
+    (os, "sched_setscheduler"),
+    (os, "sched_setparam"),
+)
+
+
+def _disarm_unaudited() -> None:  # pragma: no cover - child
+    for module, name in _UNAUDITED:
+        if hasattr(module, name):
+
+            def refused(*_args: object, _name: str = f"{module.__name__}.{name}") -> NoReturn:
+                raise SecurityViolation("system", _name)
+
+            setattr(module, name, refused)
 
 
 def _current_address_space() -> int | None:  # pragma: no cover - child
@@ -633,6 +656,16 @@ def _check_plain(value: object, budget: list[int]) -> bool:
 
 def _is_plain(value: object) -> bool:
     return _check_plain(value, [_PLAIN_BUDGET])
+
+
+def _require_plain_keys(mapping: dict[Any, Any]) -> None:
+    if len(mapping) > _PLAIN_BUDGET:
+        raise _Refused("the dict is too large to check its keys for side effects")
+    for k in mapping:
+        if type(k) not in _SCALARS and not (type(k) is tuple and _is_plain(k)):
+            raise _Refused(
+                f"the expression could have side effects (a key of type '{type(k).__name__}')"
+            )
 
 
 def _require_plain(value: object, what: str) -> None:
@@ -950,6 +983,10 @@ class _Restricted:
                     raise _Refused("the expression could have side effects (slice bounds)")
         else:
             _require_plain(key, "indexing")
+            if kind is dict:
+                # A lookup compares the key with stored keys of the same hash: a stored key of
+                # the program's own class would run its __eq__.
+                _require_plain_keys(container)
         return container[key]
 
     def _Slice(self, node: ast.Slice) -> Any:

@@ -12,6 +12,7 @@ from dap_server.debuggee.session import (
     DebugSession,
     _breakpoint,
 )
+from dap_server.state.policy import breakpoint_expression_problem
 
 
 @TABLE.command(
@@ -33,12 +34,15 @@ def set_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             raise RequestError(f"{cmd}: arguments.breakpoints[{i}] must be an object")
+        condition = item.get("condition") or None
+        log_message = item.get("logMessage") or None
+        _check_expressions(s, f"{cmd}: breakpoints[{i}]", condition, log_message)
         specs.append(
             engine.SourceBreakpointSpec(
                 line=arg(item, "line", int, command=f"{cmd}: breakpoints[{i}]"),
-                condition=item.get("condition") or None,
+                condition=condition,
                 hit_condition=item.get("hitCondition") or None,
-                log_message=_redact_log_message(s, item.get("logMessage") or None),
+                log_message=_redact_log_message(s, log_message),
             )
         )
     path = os.path.abspath(path)
@@ -71,6 +75,23 @@ def _referenced_file(s: DebugSession, r: Request) -> str | None:
             "string has no file to bind them in (use a function breakpoint)"
         )
     return filename
+
+
+def _check_expressions(
+    s: DebugSession, where: str, condition: str | None, log_message: str | None
+) -> None:
+    """Refuses the request if the security policy forbids one of these expressions (see
+    breakpoint_expression_problem): a guarded session gets no breakpoint that could change it."""
+    expressions = [condition] if condition else []
+    if log_message:
+        try:
+            expressions += [e for _raw, e in engine.split_log_message(log_message) if e]
+        except ValueError:
+            pass  # the engine refuses the message, with the reason
+    for expression in expressions:
+        problem = breakpoint_expression_problem(s.policy, expression)
+        if problem is not None:
+            raise RequestError(f"{where}: {problem}")
 
 
 def _redact_log_message(s: DebugSession, message: str | None) -> str | None:
@@ -106,6 +127,8 @@ def set_function_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
         )
         for i, item in enumerate(raw)
     ]
+    for i, spec in enumerate(specs):
+        _check_expressions(s, f"{cmd}: breakpoints[{i}]", spec.condition, None)
     return {"breakpoints": [_breakpoint(st) for st in s.debugger.set_function_breakpoints(specs)]}
 
 
@@ -126,9 +149,9 @@ def set_exception_breakpoints(s: DebugSession, r: Request) -> dict[str, Any]:
             raise RequestError(
                 f"{cmd}: unknown exception filter {name!r} (known: {', '.join(sorted(known))})"
             )
-        specs.append(
-            engine.ExceptionFilterSpec(filter=name, condition=option.get("condition") or None)
-        )
+        condition = option.get("condition") or None
+        _check_expressions(s, f"{cmd}: filterOptions[{i}]", condition, None)
+        specs.append(engine.ExceptionFilterSpec(filter=name, condition=condition))
     s.debugger.set_exception_filters(specs)
     return {"breakpoints": [{"verified": True} for _ in specs]}
 

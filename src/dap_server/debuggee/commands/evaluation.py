@@ -38,8 +38,10 @@ def evaluate(s: DebugSession, r: Request) -> dict[str, Any]:
         timeout = ceiling if timeout is None else min(timeout, ceiling)
     ref = s.frame(frame_id, cmd) if frame_id is not None else s.top_frame(cmd)
     s.focus_thread = ref.thread_id
-    # Observe mode: even the console only evaluates without side effects.
-    s.evaluator.safe_contexts = SAFE_CONTEXTS | {"repl"} if s.policy.observe else SAFE_CONTEXTS
+    # Observe mode: every context, the console's too, only evaluates without side effects.
+    s.evaluator.safe_contexts = (
+        SAFE_CONTEXTS | {"repl", "clipboard", "variables"} if s.policy.observe else SAFE_CONTEXTS
+    )
     s.safe_evaluator.policy = s.policy
     s.safe_evaluator.memory_limit = s.policy.memory_limit
     try:

@@ -6,7 +6,7 @@ import linecache
 import os
 import sys
 import traceback
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 from dap_server.debuggee.commands import TABLE
@@ -99,7 +99,11 @@ def _traceback_text(tb: TracebackType | None) -> str:
 
 
 def _exception_details(
-    s: DebugSession, exc: BaseException, depth: int = 0, seen: set[int] | None = None
+    s: DebugSession,
+    exc: BaseException,
+    frame: FrameType | None,
+    depth: int = 0,
+    seen: set[int] | None = None,
 ) -> dict[str, Any]:
     """DAP ExceptionDetails, chained causes included, each exception once (a chain can loop:
     `a.__context__ is b`, `b.__context__ is a`), as `traceback` prints them; redacted on the
@@ -108,6 +112,8 @@ def _exception_details(
     seen.add(id(exc))
     cls = type(exc)
     message = s.presenter.redact(s.describe_exception(exc))
+    if frame is not None:  # the message may quote a secret's value (`int(password)`)
+        message = s.mask_secret_values(message, frame)
     details: dict[str, Any] = {
         "message": message,
         "typeName": cls.__qualname__,
@@ -124,7 +130,7 @@ def _exception_details(
             nested.extend(exc.exceptions[:20])
         for e in nested:
             if id(e) not in seen:
-                inner.append(_exception_details(s, e, depth + 1, seen))
+                inner.append(_exception_details(s, e, frame, depth + 1, seen))
         if inner:
             details["innerException"] = inner
     return details
@@ -141,7 +147,8 @@ def exception_info(s: DebugSession, r: Request) -> dict[str, Any]:
     if exc is None:
         raise RequestError(f"{r.command}: thread {thread_id} did not stop on an exception")
     s.focus_thread = thread_id
-    details = _exception_details(s, exc)
+    frames = s.debugger.frames(thread_id)
+    details = _exception_details(s, exc, frames[0] if frames else None)
     return {
         "exceptionId": details["fullTypeName"],
         "description": details["message"],
