@@ -229,13 +229,13 @@ def _open_call(target: str) -> str:
             {"allow_file_access": False},
             "condition",
             _open_call,
-            ".close\", and the security policy restricts it",
+            '.close", and the security policy restricts it',
         ),
         (
             {"allow_file_access": False},
             "logMessage",
             lambda target: "{" + _open_call(target) + "}",
-            ".close\", and the security policy restricts it",
+            '.close", and the security policy restricts it',
         ),
     ],
 )

@@ -17,6 +17,7 @@ import anyio.abc
 from dap_server.adapter.config import AttachConfig, LaunchConfig
 from dap_server.adapter.launcher import (
     LaunchError,
+    check_launch,
 )
 from dap_server.adapter.paths import PathMapper
 from dap_server.adapter.registry import adapter_command, capabilities
@@ -220,8 +221,13 @@ async def restart(s: AdapterSession, request: dict[str, Any], args: dict[str, An
         )
     new_args = args.get("arguments") or s.launch_args
     new_config = LaunchConfig.model_validate(new_args)
-    new_config.check_target()
+    # What can be checked before the running program is ended: a restart that fails here
+    # leaves it running (`program: ${file}` after the editor's active file changed...).
+    check_launch(new_config)
+    new_config.environment_changes()
+    new_config.argv()
     s._restarting = True
+    started = False
     try:
         old_process, old_stream = s.process, s.debuggee
         s.kill_debuggee()
@@ -239,6 +245,7 @@ async def restart(s: AdapterSession, request: dict[str, Any], args: dict[str, An
         s.mapper = PathMapper([(m.localRoot, m.remoteRoot) for m in new_config.pathMappings])
         s._swallow_initialized = not new_config.noDebug
         await s.start_debuggee(new_config, new_args)
+        started = True
         if not s.no_debug:
             # The editor configured the first run; this one gets the same configuration.
             for (command, _key), arguments in list(s._replay.items()):
@@ -246,6 +253,11 @@ async def restart(s: AdapterSession, request: dict[str, Any], args: dict[str, An
             await s.debuggee_request("configurationDone", {})
     finally:
         s._restarting = False
+        if not started:
+            # The old program is gone and no new one runs (an interpreter that cannot run
+            # it...): the session is over, and the editor must hear so.
+            with anyio.CancelScope(shield=True):
+                await s.send_terminated()
 
 
 @adapter_command("disconnect", "supportTerminateDebuggee")

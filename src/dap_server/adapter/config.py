@@ -11,7 +11,9 @@ user knows which knob to turn.
 from __future__ import annotations
 
 import os
+import re
 import shlex
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -116,6 +118,18 @@ class LaunchConfig(_Common):
             raise ValueError("must be a positive number of seconds")
         return value
 
+    @field_validator("env")
+    @classmethod
+    def _env_names(cls, value: dict[str, str | None]) -> dict[str, str | None]:
+        for name, text in value.items():
+            if not name or "=" in name or "\0" in name:
+                raise ValueError(
+                    f"{name!r} is not an environment variable name (no '=', not empty)"
+                )
+            if text is not None and "\0" in text:
+                raise ValueError(f"the value of {name!r} contains a NUL character")
+        return value
+
     @field_validator("console", mode="before")
     @classmethod
     def _console(cls, value: Any) -> Any:
@@ -150,7 +164,13 @@ class LaunchConfig(_Common):
 
     def argv(self) -> list[str]:
         if isinstance(self.args, str):
-            return shlex.split(self.args)
+            try:
+                return shlex.split(self.args)
+            except ValueError as exc:  # an unbalanced quote: `--name O'Brien`
+                raise ConfigError(
+                    f"launch: args {self.args!r} cannot be split as a shell would ({exc}): "
+                    "quote it, or give args as a list"
+                ) from None
         return list(self.args)
 
     def interpreter(self, default: str) -> list[str]:
@@ -189,9 +209,16 @@ class LaunchConfig(_Common):
         if self.envFile:
             path = os.path.join(self.working_dir(), os.path.expanduser(self.envFile))
             if not os.path.isfile(path):
-                raise ConfigError(f"launch: envFile '{path}' does not exist")
-            with open(path, encoding="utf-8") as f:
-                changes.update(parse_env_file(f.read()))
+                what = "is a directory" if os.path.isdir(path) else "does not exist"
+                raise ConfigError(f"launch: envFile '{path}' {what}")
+            try:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+            except (UnicodeDecodeError, OSError) as exc:
+                raise ConfigError(
+                    f"launch: envFile '{path}' cannot be read as UTF-8 text: {exc}"
+                ) from None
+            changes.update(parse_env_file(text, os.environ))
         changes.update(self.env)
         return changes
 
@@ -226,9 +253,12 @@ class AttachConfig(_Common):
         return None
 
 
-def parse_env_file(text: str) -> dict[str, str]:
-    """`KEY=VALUE` lines as dotenv files have them: comments, `export`, quotes."""
+def parse_env_file(text: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`KEY=VALUE` lines as dotenv files have them: comments, `export`, quotes (a comment may
+    follow a quoted value), and `${VAR}` / VS Code's `${env:VAR}` expanded in unquoted and
+    double-quoted values, from the lines above and then `environ`."""
     out: dict[str, str] = {}
+    known = dict(environ or {})
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -239,11 +269,34 @@ def parse_env_file(text: str) -> dict[str, str]:
         if not sep:
             continue
         key, value = key.strip(), value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            quote, value = value[0], value[1:-1]
+        quote = value[:1] if value[:1] in ("'", '"') else ""
+        end = _closing_quote(value, quote) if quote else -1
+        if end > 0:
+            value = value[1:end]
             if quote == '"':
                 value = value.replace("\\n", "\n").replace('\\"', '"')
         else:
+            quote = ""
             value = value.split(" #", 1)[0].rstrip()
-        out[key] = value
+        if quote != "'":
+            value = _VARIABLE.sub(lambda m: known.get(m.group(1) or m.group(2), ""), value)
+        out[key] = known[key] = value
     return out
+
+
+# `${env:NAME}` (VS Code) or `${NAME}` (dotenv)
+_VARIABLE = re.compile(r"\$\{(?:env:([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))\}")
+
+
+def _closing_quote(value: str, quote: str) -> int:
+    """Index of the quote closing `value`'s opening one (a backslash escapes a double quote),
+    or -1."""
+    i = 1
+    while i < len(value):
+        if value[i] == "\\" and quote == '"':
+            i += 2
+            continue
+        if value[i] == quote:
+            return i
+        i += 1
+    return -1

@@ -69,7 +69,12 @@ def check_launch(config: LaunchConfig) -> None:
     config.check_target()
     if config.program:
         program = config.resolved_program()
-        if not os.path.isfile(program):
+        if os.path.isdir(program):
+            if not os.path.isfile(os.path.join(program, "__main__.py")):
+                raise LaunchError(
+                    f"launch: program '{program}' is a directory without a __main__.py"
+                )
+        elif not os.path.isfile(program):
             raise LaunchError(f"launch: program '{program}' does not exist")
     cwd = config.working_dir()
     if not os.path.isdir(cwd):

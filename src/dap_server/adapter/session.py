@@ -146,6 +146,7 @@ class AdapterSession:
         self._send_lock = anyio.Lock()
         self._tg: anyio.abc.TaskGroup | None = None
         self._terminated_sent = False
+        self._launch_refused = False  # the debuggee refused `launch`: it never ran the program
         self._early_stderr: list[str] = []
         self._connected = False
         self._restarting = False
@@ -600,6 +601,9 @@ class AdapterSession:
             self.transcript.step(f"debuggee {process.pid} {describe_exit(code)}")
         if process is not self.process or self._restarting:
             return  # replaced by a restart
+        if self._launch_refused:
+            await self.send_terminated()
+            return
         if code < 0:
             await self.output("console", f"The program was {describe_exit(code)}.\n")
         await self.event("exited", {"exitCode": code})
@@ -752,6 +756,9 @@ class AdapterSession:
             raise RequestFailed(str(init.get("message", "initialize failed in the debuggee")))
         response = await self.debuggee_request("launch", args)
         if not response.get("success"):
+            # The program never ran (it does not compile...): the kill that ends the waiting
+            # debuggee is not the program's end, and is not reported as one.
+            self._launch_refused = True
             self.kill_debuggee()
             raise RequestFailed(str(response.get("message", "launch failed in the debuggee")))
 

@@ -37,6 +37,7 @@ import termios
 import threading
 import time
 import types
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TextIO
@@ -286,6 +287,10 @@ def entry_file(target: Target) -> str | None:
     """The file whose first line is the program's entry (for stopOnEntry and the compile check);
     for `-c` code, the name Python compiles it under."""
     if target.kind == "program":
+        if os.path.isdir(target.value):
+            return os.path.join(target.value, "__main__.py")  # `python DIR`
+        if zipfile.is_zipfile(target.value):
+            return None  # `python app.pyz`: its __main__ is inside the archive
         return target.value
     if target.kind == "code":
         return CODE_FILENAME
@@ -315,8 +320,10 @@ def _module_file(name: str) -> str | None:
 
 def check_target(target: Target) -> None:
     """Fails early, before any connection, with Python's own words."""
-    if target.kind == "program" and not os.path.isfile(target.value):
-        raise UsageError(f"can't open file {target.value!r}: no such file")
+    if target.kind == "program":
+        problem = program_problem(target.value)
+        if problem is not None:
+            raise UsageError(problem)
     if target.kind == "module":
         sys.path.insert(0, os.getcwd())
         try:
@@ -325,6 +332,18 @@ def check_target(target: Target) -> None:
                 raise UsageError(f"No module named {top!r}")
         finally:
             sys.path.pop(0)
+
+
+def program_problem(path: str) -> str | None:
+    """Why `python PATH` could not run PATH, in Python's words, or None: a file (a script or a
+    zip application), or a directory with a `__main__.py`."""
+    if os.path.isdir(path):
+        if not os.path.isfile(os.path.join(path, "__main__.py")):
+            return f"can't find '__main__' module in {path!r}"
+        return None
+    if not os.path.isfile(path):
+        return f"can't open file {path!r}: no such file"
+    return None
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "python -m dap_server.debuggee") -> int:
@@ -481,7 +500,10 @@ def run_target(target: Target, debugger: engine.Debugger) -> int:
     try:
         if target.kind == "program":
             sys.argv = [target.value, *target.args]
-            sys.path[0] = os.path.dirname(os.path.realpath(target.value))  # as Python does
+            if os.path.isdir(target.value) or zipfile.is_zipfile(target.value):
+                sys.path[0] = target.value  # as Python does for a directory or an archive
+            else:
+                sys.path[0] = os.path.dirname(os.path.realpath(target.value))  # as Python does
             runpy.run_path(target.value, run_name="__main__")
         elif target.kind == "module":
             sys.argv = [target.value, *target.args]  # alter_sys puts the module's file first
