@@ -197,7 +197,9 @@ def test_raised_filter_with_a_type_condition(client: DapClient) -> None:
         client, {"filters": [], "filterOptions": [{"filterId": "raised", "condition": "KeyError"}]}
     )
     stopped = client.wait_event("stopped")
-    # Redaction by name must not take "KeyError: ..." for the assignment of a key.
+    # Redaction by name must not take "KeyError: ..." for the assignment of a key. (The
+    # program's parameter is `name`: a value held under a sensitive name such as `key` is a
+    # secret, and masked where a message quotes it.)
     assert stopped["text"] == "KeyError: 'missing'"
     info = client.request("exceptionInfo", {"threadId": stopped["threadId"]})
     assert info["description"] == "'missing'"

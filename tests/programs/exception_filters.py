@@ -8,8 +8,8 @@ def parse(text):
     return int(text)  # @parse
 
 
-def lookup(table, key):
-    return table[key]  # @lookup
+def lookup(table, name):
+    return table[name]  # @lookup
 
 
 def task():
