@@ -52,6 +52,14 @@ def _error(client: DapClient, command: str, arguments: dict[str, Any] | None) ->
     return response
 
 
+def test_pause_of_a_thread_that_does_not_exist_is_an_error(client: DapClient) -> None:
+    thread, _frame_id = _stopped(client)
+    refused = _error(client, "pause", {"threadId": 987654321})
+    assert refused["message"] == "pause: thread 987654321 is not a thread of the program"
+    assert [t["id"] for t in client.request("threads")["threads"]] == [thread]
+    _finish(client, thread)
+
+
 def _pid(client: DapClient) -> int:
     pid: int = client.events("process")[0]["systemProcessId"]
     return pid

@@ -66,6 +66,8 @@ def step_out(s: DebugSession, r: Request) -> None:
 @TABLE.command("pause", kind="control")
 def pause(s: DebugSession, r: Request) -> None:
     thread_id = arg(r.arguments, "threadId", int, command=r.command, default=None)
+    if thread_id is not None and thread_id not in {tid for tid, _name in s.debugger.threads()}:
+        raise RequestError(f"{r.command}: thread {thread_id} is not a thread of the program")
     s.debugger.pause(thread_id)
 
 
